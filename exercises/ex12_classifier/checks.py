@@ -1,0 +1,295 @@
+"""ex12 public checks: the classifier's layers and compile settings, the two callbacks' settings, and a training
+by the grader (with the student's callbacks) on sklearn's 8×8 digits, judged on held-out images."""
+
+import os
+import tempfile
+
+import numpy as np
+
+from grader import datasets
+from grader.checks import Explanation, Incorrect, check
+from grader.i18n import Msg
+
+BUILD = "build_classifier((8, 8), 10)"
+CALLBACKS = "make_callbacks(checkpoint_path)"
+INPUT_SHAPE = (8, 8)
+NUM_CLASSES = 10
+DATA_SEED = 0        # the digits split used for training: 1,168 training / 270 validation / 359 held-out images
+EPOCHS = 12          # at most 12 epochs of 37 steps (batch 32); EarlyStopping may end sooner
+BATCH = 32
+MIN_ACCURACY = 0.90
+SPARSE_NAMES = ("sparse_categorical_crossentropy",)
+ACCURACY_NAMES = ("accuracy", "acc", "sparse_categorical_accuracy")
+
+CATEGORICAL_WITH_INTEGERS = {
+    "ko": "loss 가 'categorical_crossentropy' 입니다. 이 손실은 정답이 원-핫 벡터([0, 0, 1, 0, ...])라고 가정합니다. "
+          "digits 의 정답은 0~9 의 정수 하나이므로 'sparse_categorical_crossentropy' 를 써야 합니다 "
+          "(또는 정답을 keras.utils.to_categorical 로 바꿔야 하지만, 채점기는 정수 레이블을 줍니다).",
+    "en": "The loss is 'categorical_crossentropy', which expects one-hot answers ([0, 0, 1, 0, ...]). The digits' answers "
+          "are single integers 0-9, so use 'sparse_categorical_crossentropy' (the other way is to one-hot the labels "
+          "with keras.utils.to_categorical, but the grader gives integer labels).",
+}
+NO_SOFTMAX = {
+    "ko": "출력층에 softmax 가 없습니다. softmax 가 있어야 출력이 합이 1 인 클래스별 확률이 되고, "
+          "sparse_categorical_crossentropy(기본 from_logits=False)는 확률을 입력으로 기대합니다.",
+    "en": "The output layer has no softmax. softmax turns the outputs into class probabilities summing to 1, and "
+          "sparse_categorical_crossentropy (from_logits=False by default) expects probabilities.",
+}
+SAVE_BEST_ONLY = {
+    "ko": "save_best_only=True 가 없으면 ModelCheckpoint 는 매 epoch 마다 덮어써서, 파일에는 가장 좋은 모델이 아니라 "
+          "마지막 epoch 의 모델이 남습니다.",
+    "en": "Without save_best_only=True, ModelCheckpoint overwrites the file every epoch: it ends up holding the last "
+          "epoch's model, not the best one.",
+}
+RESTORE_BEST = {
+    "ko": "restore_best_weights=True 가 없으면 학습이 끝난 모델은 마지막 epoch 의 가중치를 그대로 가집니다. "
+          "검증 손실이 가장 낮았던 epoch 의 가중치로 되돌리려면 이 옵션이 필요합니다.",
+    "en": "Without restore_best_weights=True the model keeps the last epoch's weights when training ends. The option "
+          "brings back the weights of the epoch with the lowest validation loss.",
+}
+PATIENCE = {
+    "ko": "patience 는 검증 손실이 나아지지 않는 epoch 를 몇 번까지 참을지입니다. 이 문제는 patience=2 입니다.",
+    "en": "patience is how many epochs without a better validation loss to wait before stopping. Here it is patience=2.",
+}
+
+INSPECT = """
+items = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+result = []
+for c in items:
+    if isinstance(c, keras.callbacks.ModelCheckpoint):
+        kind = "ModelCheckpoint"
+    elif isinstance(c, keras.callbacks.EarlyStopping):
+        kind = "EarlyStopping"
+    else:
+        kind = type(c).__name__
+    patience = getattr(c, "patience", None)
+    result.append({
+        "kind": kind,
+        "monitor": str(getattr(c, "monitor", "")),
+        "filepath": str(getattr(c, "filepath", "")),
+        "save_best_only": bool(getattr(c, "save_best_only", False)),
+        "patience": patience if isinstance(patience, (int, float)) else None,
+        "restore_best_weights": bool(getattr(c, "restore_best_weights", False)),
+    })
+"""
+
+FIT = """
+items = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+log = keras.callbacks.LambdaCallback(
+    on_epoch_end=lambda epoch, logs: emit(epoch, {k: float(v) for k, v in (logs or {}).items()}))
+history = model.fit(x, y, validation_data=(xv, yv), epochs=epochs, batch_size=batch_size, shuffle=True,
+                    callbacks=[*items, log], verbose=0)
+result = {k: [float(v) for v in values] for k, values in history.history.items()}
+"""
+
+LOAD = """
+loaded = keras.models.load_model(path)
+result = {"loaded": np.asarray(loaded(x, training=False)), "trained": np.asarray(model(x, training=False))}
+"""
+
+
+def names(spec):
+    """Loss/metric names from compile facts, flattened: 'x', ['x'], {'out': ['x']} → ['x']."""
+    if isinstance(spec, dict):
+        return [n for v in spec.values() for n in names(v)]
+    if isinstance(spec, (list, tuple)):
+        return [n for v in spec for n in names(v)]
+    return [str(spec).lower()] if spec is not None else []
+
+
+def model_facts(ctx):
+    """Build the student's model for the digits once per run and describe it."""
+    def build():
+        model = ctx.call("build_classifier", INPUT_SHAPE, NUM_CLASSES, label=BUILD)
+        return model, ctx.describe(model, BUILD)
+    return ctx.once("facts", build)
+
+
+def checkpoint_path(ctx):
+    """A fresh temporary folder per grading run; it is removed when the run's shared state goes away."""
+    folder = ctx.once("tmpdir", lambda: tempfile.TemporaryDirectory(prefix="grade-ex12-"))
+    return os.path.join(folder.name, "best_model.keras")
+
+
+def callbacks(ctx):
+    """The student's callbacks (a handle to the list in the sandbox) and their public settings."""
+    def make():
+        path = checkpoint_path(ctx)
+        handle = ctx.call("make_callbacks", path, label=CALLBACKS)
+        if handle is None:
+            raise Incorrect(Msg("returned_none", call=CALLBACKS))
+        settings = ctx.run(INSPECT, label=CALLBACKS, callbacks=handle)
+        return handle, settings, path
+    return ctx.once("callbacks", make)
+
+
+def find(settings, kind):
+    return next((s for s in settings if s["kind"] == kind), None)
+
+
+def causes(facts, settings=()):
+    """Explanations for a model that trains badly, from its layers, compile settings and callbacks."""
+    found = []
+    last = facts["layers"][-1] if facts.get("layers") else {}
+    if last.get("activation") != "softmax":
+        found.append(Explanation(NO_SOFTMAX))
+    if "categorical_crossentropy" in names(facts.get("loss")):
+        found.append(Explanation(CATEGORICAL_WITH_INTEGERS))
+    return found
+
+
+def trained(ctx):
+    """Train the student's model with the student's callbacks on the digits (validation data included), once."""
+    def train():
+        model, facts = model_facts(ctx)
+        if not facts["compiled"]:
+            raise Incorrect(Msg("not_compiled"))
+        handle, settings, path = callbacks(ctx)
+        data = datasets.digits(DATA_SEED)
+        ctx.status(Msg("training").render(ctx.lang))
+        try:
+            history = ctx.run(FIT, label="model.fit(..., callbacks=make_callbacks(path))", model=model,
+                              callbacks=handle, x=data.x_train, y=data.y_train, xv=data.x_val, yv=data.y_val,
+                              epochs=EPOCHS, batch_size=BATCH)
+        except Incorrect as exc:
+            raise Incorrect(Msg("training_failed", error=exc.message), *causes(facts), *exc.details) from None
+        return model, facts, settings, path, data, history
+    return ctx.once("trained", train)
+
+
+@check(title={"ko": "compile 된 Keras 모델", "en": "A compiled Keras model"}, needs="build_classifier",
+       hint={"ko": "return 하기 전에 model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', "
+                   "metrics=['accuracy']) 를 호출하세요.",
+             "en": "Call model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy']) "
+                   "before returning."})
+def compiled_model(ctx):
+    _, facts = model_facts(ctx)
+    ctx.expect(facts["compiled"], Msg("not_compiled"))
+
+
+@check(title={"ko": "입력 (8, 8), 출력 10개", "en": "Input (8, 8), 10 outputs"}, needs="build_classifier")
+def input_output(ctx):
+    _, facts = model_facts(ctx)
+    ctx.expect(facts["inputs"] == [[None, 8, 8]],
+               Msg("expected_got", expected="input (None, 8, 8)", got=[tuple(s) for s in facts["inputs"]] or "—"))
+    ctx.expect(facts["outputs"] == [[None, 10]],
+               Msg("expected_got", expected="output (None, 10)", got=[tuple(s) for s in facts["outputs"]] or "—"))
+
+
+@check(title={"ko": "층 구성: Flatten, Dense relu, Dropout, Dense softmax",
+              "en": "Layers: Flatten, Dense relu, Dropout, Dense softmax"}, points=3, needs="build_classifier")
+def layer_stack(ctx):
+    _, facts = model_facts(ctx)
+    expected = [
+        {"class": "Flatten"},
+        {"class": "Dense", "activation": "relu"},
+        {"class": "Dropout"},
+        {"class": "Dense", "units": NUM_CLASSES, "activation": "softmax"},
+    ]
+    try:
+        ctx.expect_layers(facts, expected)
+    except Incorrect as exc:
+        last = facts["layers"][-1] if facts["layers"] else {}
+        extra = [Explanation(NO_SOFTMAX)] if last.get("class") == "Dense" and last.get("activation") != "softmax" else []
+        raise Incorrect(exc.message, *extra, *exc.details) from None
+
+
+@check(title={"ko": "손실 sparse_categorical_crossentropy", "en": "Loss sparse_categorical_crossentropy"}, points=2,
+       needs="build_classifier")
+def sparse_loss(ctx):
+    _, facts = model_facts(ctx)
+    ctx.expect(facts["compiled"], Msg("not_compiled"))
+    loss = names(facts.get("loss"))
+    if len(loss) == 1 and loss[0] in SPARSE_NAMES:
+        return
+    extra = [Explanation(CATEGORICAL_WITH_INTEGERS)] if "categorical_crossentropy" in loss else []
+    raise Incorrect(Msg("expected_got", expected="loss='sparse_categorical_crossentropy'", got=facts.get("loss")), *extra)
+
+
+@check(title={"ko": "Adam 옵티마이저와 accuracy 지표", "en": "Adam optimizer and the accuracy metric"},
+       needs="build_classifier")
+def adam_accuracy(ctx):
+    _, facts = model_facts(ctx)
+    ctx.expect(facts["compiled"], Msg("not_compiled"))
+    optimizer = str(facts.get("optimizer") or "").replace("_", "")
+    ctx.expect(optimizer == "adam", Msg("expected_got", expected="optimizer='adam'", got=facts.get("optimizer")))
+    ctx.expect(any(n in ACCURACY_NAMES for n in names(facts.get("metrics"))),
+               Msg("expected_got", expected="metrics=['accuracy']", got=facts.get("metrics") or "[]"))
+
+
+@check(title={"ko": "ModelCheckpoint: 가장 좋은 모델만 저장", "en": "ModelCheckpoint: saves only the best model"},
+       points=2, needs="make_callbacks")
+def checkpoint_callback(ctx):
+    _, settings, path = callbacks(ctx)
+    found = find(settings, "ModelCheckpoint")
+    kinds = [s["kind"] for s in settings]
+    ctx.expect(found is not None, Msg("expected_got", expected="keras.callbacks.ModelCheckpoint(...)", got=kinds))
+    ctx.expect(os.path.abspath(found["filepath"]) == os.path.abspath(path),
+               {"ko": f"ModelCheckpoint 의 경로가 {found['filepath']!r} 입니다. 인자로 받은 checkpoint_path 를 그대로 쓰세요.",
+                "en": f"ModelCheckpoint saves to {found['filepath']!r}. Use the checkpoint_path argument as it is."})
+    ctx.expect(found["monitor"] == "val_loss", Msg("expected_got", expected="monitor='val_loss'", got=found["monitor"]))
+    ctx.expect(found["save_best_only"], Msg("expected_got", expected="save_best_only=True", got="save_best_only=False"),
+               Explanation(SAVE_BEST_ONLY))
+
+
+@check(title={"ko": "EarlyStopping: patience 2, 최적 가중치 복원", "en": "EarlyStopping: patience 2, restores the best weights"},
+       points=2, needs="make_callbacks")
+def early_stopping_callback(ctx):
+    _, settings, _ = callbacks(ctx)
+    found = find(settings, "EarlyStopping")
+    kinds = [s["kind"] for s in settings]
+    ctx.expect(found is not None, Msg("expected_got", expected="keras.callbacks.EarlyStopping(...)", got=kinds))
+    ctx.expect(found["monitor"] == "val_loss", Msg("expected_got", expected="monitor='val_loss'", got=found["monitor"]))
+    ctx.expect(found["patience"] == 2, Msg("expected_got", expected="patience=2", got=f"patience={found['patience']}"),
+               Explanation(PATIENCE))
+    ctx.expect(found["restore_best_weights"],
+               Msg("expected_got", expected="restore_best_weights=True", got="restore_best_weights=False"),
+               Explanation(RESTORE_BEST))
+
+
+@check(title={"ko": "학습 후 평가용 이미지 정확도 ≥ 0.90", "en": "After training, held-out accuracy ≥ 0.90"}, points=3,
+       needs=("build_classifier", "make_callbacks"))
+def held_out_accuracy(ctx):
+    model, facts, _, _, data, history = trained(ctx)
+    out = np.asarray(ctx.predict(model, data.x_test), dtype=float)
+    if out.shape != (len(data.x_test), NUM_CLASSES):
+        raise Incorrect(Msg("wrong_shape", call="model(x_test)", got=tuple(out.shape),
+                            expected=(len(data.x_test), NUM_CLASSES)))
+    accuracy = float(np.mean(out.argmax(axis=1) == data.y_test))
+    if accuracy >= MIN_ACCURACY:
+        return
+    raise Incorrect(Msg("accuracy_low", got=accuracy, expected=MIN_ACCURACY), *causes(facts))
+
+
+@check(title={"ko": "체크포인트 파일: 불러오면 같은 예측", "en": "Checkpoint file: loads and gives the same predictions"},
+       points=3, needs=("build_classifier", "make_callbacks"))
+def checkpoint_saved(ctx):
+    model, facts, settings, path, data, history = trained(ctx)
+    if not os.path.isfile(path):
+        raise Incorrect({"ko": "학습 뒤 checkpoint_path 에 파일이 없습니다. ModelCheckpoint(checkpoint_path, ...) 를 "
+                               "make_callbacks 가 반환하는 리스트에 넣었는지 확인하세요.",
+                         "en": "After training there is no file at checkpoint_path. Check that "
+                               "ModelCheckpoint(checkpoint_path, ...) is in the list make_callbacks returns."})
+    out = ctx.run(LOAD, label="keras.models.load_model(checkpoint_path)", path=path, model=model, x=data.x_val)
+    loaded, current = np.asarray(out["loaded"], dtype=float), np.asarray(out["trained"], dtype=float)
+    if loaded.shape == current.shape and np.allclose(loaded, current, rtol=1e-4, atol=1e-5):
+        return
+    details = []
+    if loaded.shape == current.shape == (len(data.y_val), NUM_CLASSES):
+        rows = np.arange(len(data.y_val))
+        saved_loss = float(-np.mean(np.log(np.clip(loaded[rows, data.y_val], 1e-7, 1.0))))
+        best = min(history.get("val_loss", [np.nan]))
+        details.append(Explanation(
+            {"ko": f"파일에 저장된 모델의 검증 손실은 {saved_loss:.4f}, 학습 중 가장 낮았던 val_loss 는 {best:.4f} 입니다.",
+             "en": f"The saved model's validation loss is {saved_loss:.4f}; the lowest val_loss during training was {best:.4f}."}))
+    checkpoint, stopping = find(settings, "ModelCheckpoint") or {}, find(settings, "EarlyStopping") or {}
+    if not checkpoint.get("save_best_only", True):
+        details.append(Explanation(SAVE_BEST_ONLY))
+    if not stopping.get("restore_best_weights", True):
+        details.append(Explanation(RESTORE_BEST))
+    raise Incorrect(
+        {"ko": "체크포인트 파일을 불러온 모델과 학습이 끝난 모델의 예측이 다릅니다. 둘 다 검증 손실이 가장 낮았던 "
+               "epoch 의 모델이어야 합니다.",
+         "en": "The model loaded from the checkpoint and the trained model predict differently. Both should be the "
+               "model of the epoch with the lowest validation loss."},
+        *details)

@@ -1,0 +1,271 @@
+"""Grading a whole assignment: every exercise and quiz of one submission, TensorFlow imported once."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from grader.catalog import Catalog, CatalogError, Exercise
+from grader.i18n import Msg, TextLike
+from grader.judge import Options, Reporter, exercise_limits, grade
+from grader.results import CheckResult, ExerciseResult, gradescope_tests
+from grader.sandbox import Session
+
+MAX_ZIP_FILES = 5000
+MAX_ZIP_BYTES = 500 * 1024 * 1024
+
+
+@dataclass
+class AssignmentResult:
+    results: list[ExerciseResult]
+    seconds: float = 0.0
+    lang: str = "en"
+    seed: int = 0
+    problem: TextLike | None = None  # e.g. a corrupt zip
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(r.max_score for r in self.results), 4)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.results) and all(r.passed for r in self.results)
+
+    @property
+    def device(self) -> str:
+        devices = sorted({r.device for r in self.results if r.device != "cpu"})
+        return ", ".join(devices) or "cpu"
+
+
+def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
+    """One Gradescope document for the whole assignment; tests numbered exercise.check."""
+    from grader import __version__
+    from grader.i18n import tr
+
+    tests = []
+    for r in result.results:
+        tests += gradescope_tests(r, result.lang, number_prefix=f"{r.exercise.split('_')[0]}.")
+    lines = [tr(result.problem, result.lang)] if result.problem else []
+    lines += [f"{r.exercise}: {r.score:g}/{r.max_score:g} ({r.status})" for r in result.results]
+    return {
+        "score": result.score,
+        "max_score": result.max_score,
+        "execution_time": round(result.seconds, 3),
+        "output": "\n".join(lines),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "exercises": {
+            r.exercise: {"score": r.score, "max_score": r.max_score, "status": r.status, "seconds": round(r.seconds, 3)}
+            for r in result.results
+        },
+        "problem": tr(result.problem, result.lang) if result.problem else "",
+        "seed": result.seed,
+        "device": result.device,
+        "lang": result.lang,
+        "grader_version": __version__,
+    }
+
+
+# --- where a student's files are -----------------------------------------------------------------
+
+
+class UnpackError(Exception):
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+def unpack(submission: Path, into: Path) -> Path:
+    """A copy of the submission (a folder or a zip) under ``into``; the original is never touched."""
+    target = into / "submission"
+    if submission.is_dir():
+        shutil.copytree(submission, target, symlinks=False, ignore_dangling_symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__", ".git", ".venv", "node_modules"))
+        return target
+    try:
+        with zipfile.ZipFile(submission) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_FILES or sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+                raise UnpackError(Msg("bad_zip", path=submission.name, error="too large"))
+            for member in members:
+                name = Path(member.filename)
+                if name.is_absolute() or ".." in name.parts or (member.external_attr >> 16) & 0o170000 == 0o120000:
+                    raise UnpackError(Msg("bad_zip", path=submission.name, error=f"unsafe path {member.filename}"))
+            archive.extractall(target)
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as exc:
+        raise UnpackError(Msg("bad_zip", path=submission.name, error=str(exc)[:200])) from None
+    entries = [p for p in target.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+    if len(entries) == 1 and entries[0].is_dir() and not (target / "exercises").exists():
+        return entries[0]
+    return target
+
+
+def locate(exercise: Exercise, folder: Path) -> Path | None:
+    """The student's file for ``exercise`` in a copy of exercises/, a flat folder, or notebooks."""
+    stub = exercise.meta.get("file") or "answers.toml"
+    if exercise.kind == "quiz":
+        stub = "answers.toml"
+    candidates = [
+        folder / exercise.name / stub,
+        folder / "exercises" / exercise.name / stub,
+        folder / stub,
+    ]
+    for path in candidates:
+        if path.is_file():
+            return path
+    try:
+        from grader.submission import find_in_dir
+    except ImportError:
+        return None
+    for base in (folder / exercise.name, folder / "exercises" / exercise.name, folder):
+        if base.is_dir():
+            found = find_in_dir(base, exercise)
+            if found is not None:
+                return found
+    return None
+
+
+def not_submitted(exercise: Exercise, options: Options) -> ExerciseResult:
+    """Every check 'not attempted': the file is missing from the submission."""
+    from grader.checks import collect
+
+    if exercise.kind == "quiz":
+        from grader import quiz
+
+        return quiz.grade_missing(exercise, options)
+    specs = collect(exercise.public_checks_module(), hidden=False)
+    if options.hidden:
+        specs += collect(exercise.hidden_checks_module(), hidden=True)
+    message = Msg("file_not_submitted", file=exercise.meta.get("file", ""))
+    checks = [
+        CheckResult(s.name, s.title, 0.0, s.points, "not_attempted", message, hidden=s.hidden, hint=s.hint)
+        for s in specs
+    ]
+    return ExerciseResult(exercise.name, exercise.title, checks, options.seed, options.lang,
+                          hidden_run=options.hidden and exercise.hidden_checks_path is not None, hints=exercise.hints)
+
+
+def grader_error(exercise: Exercise, options: Options, message: TextLike) -> ExerciseResult:
+    """The whole item failed to grade (broken checks, broken quiz file): its points are lost, the rest stands."""
+    check = CheckResult("grader_error", exercise.title, 0.0, exercise.points, "failed", message)
+    return ExerciseResult(exercise.name, exercise.title, [check], options.seed, options.lang, problem=message)
+
+
+# --- grading --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SharedSessions:
+    """One numpy child and one TensorFlow child for the whole submission (TensorFlow imported once)."""
+
+    options: Options
+    reporter: Reporter
+    sessions: dict[bool, Session] = field(default_factory=dict)
+
+    def get(self, exercise: Exercise) -> Session:
+        key = exercise.tensorflow
+        if key not in self.sessions:
+            self.sessions[key] = Session(
+                tensorflow=key, device=self.options.device, seed=self.options.seed,
+                limits=exercise_limits(exercise), on_event=self.reporter.event,
+            ).start()
+        return self.sessions[key]
+
+    def warm(self, work: list[tuple[Exercise, Path | None]]) -> None:
+        """Start TensorFlow's import at once, while the numpy exercises grade (if any TF file was attempted)."""
+        tf = [e for e, path in work if e.kind == "exercise" and e.tensorflow and attempted(e, path)]
+        if tf:
+            self.get(tf[0])
+
+    def close(self) -> None:
+        for session in self.sessions.values():
+            session.close()
+        self.sessions.clear()
+
+
+def attempted(exercise: Exercise, path: Path | None) -> bool:
+    """Cheap test: is the student's file anything but the untouched stub?"""
+    if path is None:
+        return False
+    try:
+        return path.suffix != ".py" or path.read_bytes() != exercise.stub_path.read_bytes()
+    except OSError:
+        return True
+
+
+def grade_one(
+    exercise: Exercise, path: Path | None, options: Options, reporter: Reporter, shared: SharedSessions | None
+) -> ExerciseResult:
+    if path is None:
+        return not_submitted(exercise, options)
+    if exercise.kind == "quiz":
+        from grader import quiz
+
+        return quiz.grade_answers_file(exercise, path, options)
+    session = shared.get(exercise) if shared is not None else None
+    return grade(exercise, path, options, reporter, session=session)
+
+
+def iter_assignment(
+    catalog: Catalog, submission: Path | None, options: Options, reporter: Reporter | None = None
+) -> Iterator[ExerciseResult]:
+    """Grade every item in order, yielding each result as soon as it is known."""
+    reporter = reporter or Reporter()
+    items = catalog.items
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+        folder = None
+        if submission is not None:
+            folder = unpack(submission, Path(tmp))
+        shared = SharedSessions(options, reporter)
+        try:
+            work = [(e, _path_for(e, folder)) for e in items]
+            shared.warm(work)
+            for exercise, path in work:
+                reporter.status(exercise.name)
+                try:
+                    yield grade_one(exercise, path, options, reporter, shared)
+                except CatalogError as exc:
+                    yield grader_error(exercise, options, exc.message)
+                except Exception as exc:  # a grader bug in one item must not lose the others
+                    yield grader_error(exercise, options, Msg("check_error", error=f"{type(exc).__name__}: {exc}"))
+        finally:
+            shared.close()
+
+
+def _path_for(exercise: Exercise, folder: Path | None) -> Path | None:
+    if folder is not None:
+        return locate(exercise, folder)
+    if exercise.kind == "quiz":
+        return exercise.folder / "answers.toml"
+    return exercise.stub_path
+
+
+def grade_assignment(
+    catalog: Catalog, submission: Path | None, options: Options, reporter: Reporter | None = None
+) -> AssignmentResult:
+    started = time.monotonic()
+    result = AssignmentResult([], lang=options.lang, seed=options.seed)
+    try:
+        for item in iter_assignment(catalog, submission, options, reporter):
+            result.results.append(item)
+    except UnpackError as exc:
+        result.problem = exc.message
+        result.results = [not_submitted(e, options) for e in catalog.items]
+    except CatalogError:
+        raise
+    result.seconds = time.monotonic() - started
+    return result

@@ -1,0 +1,380 @@
+"""The check library: how an instructor declares a check, and the comparisons that teach.
+
+A check is a function decorated with :func:`check`. It receives a :class:`Ctx`, asks the
+sandbox for the student's results through it and compares them with ``ctx.expect_*``. A
+failed comparison raises :class:`Incorrect` carrying structured feedback; the library, not the
+exercise, owns the wording and the tables.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from grader import wire
+from grader.feedback import HIDDEN, Code, Detail, Explanation, LayerDiff, NumTable, Row, describe_input, format_value
+from grader.i18n import Msg, Text, TextLike
+from grader.sandbox import Missing, Session, StudentRaised
+
+Handle = wire.Handle
+Tensor = wire.Tensor  # an argument the sandbox turns into a TensorFlow tensor
+Fn = wire.Fn  # a function argument built in the sandbox from trusted source
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+class Outcome(Exception):
+    status = "failed"
+
+    def __init__(self, message: TextLike, *details: Detail) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details)
+
+
+class Incorrect(Outcome):
+    """The student's answer is wrong; the message says what was expected and what was got."""
+
+
+class NotAttempted(Outcome):
+    """The student has not filled in the stub yet."""
+
+    status = "not_attempted"
+
+
+# --- declaring checks --------------------------------------------------------------------------
+
+
+@dataclass
+class CheckSpec:
+    fn: Callable[["Ctx"], None]
+    name: str
+    title: Text
+    points: float
+    needs: tuple[str, ...]
+    hint: Text | None = None
+    hidden: bool = False
+
+
+def check(
+    *, title: Text, points: float = 1, needs: str | Sequence[str] = (), hint: Text | None = None, name: str = ""
+) -> Callable[[Callable], Callable]:
+    """Declare a check: ``@check(title={"ko": ..., "en": ...}, points=2, needs="fn_name")``.
+
+    ``needs`` names the student's functions or classes the check calls: when all of them are
+    still as in the stub, the check reports "not attempted" without running anything.
+    """
+    needed = (needs,) if isinstance(needs, str) else tuple(needs)
+
+    def register(fn: Callable) -> Callable:
+        fn.__grader_check__ = CheckSpec(fn, name or fn.__name__, title, float(points), needed, hint)
+        return fn
+
+    return register
+
+
+def collect(module: ModuleType | None, hidden: bool) -> list[CheckSpec]:
+    """The checks of a checks module, in the order they are written."""
+    if module is None:
+        return []
+    specs = []
+    for value in vars(module).values():
+        spec = getattr(value, "__grader_check__", None)
+        if isinstance(spec, CheckSpec):
+            specs.append(CheckSpec(spec.fn, spec.name, spec.title, spec.points, spec.needs, spec.hint, hidden))
+    return specs
+
+
+@dataclass
+class Mistake:
+    """A common wrong answer and its explanation.
+
+    ``compute(*args)`` gives what the mistaken code returns for the call's arguments;
+    ``value`` is that result for a fixed example; ``when(got)`` recognises it directly.
+    """
+
+    explanation: Text
+    compute: Callable[..., Any] | None = None
+    value: Any = None
+    when: Callable[[Any], bool] | None = None
+
+    def matches(self, got: Any, args: Sequence[Any] = ()) -> bool:
+        try:
+            if self.when is not None:
+                return bool(self.when(got))
+            target = self.compute(*args) if self.compute is not None else self.value
+            if target is None:
+                return False
+            return close(got, target, rtol=1e-4, atol=1e-7)
+        except Exception:
+            return False
+
+
+def close(got: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+    """Numeric closeness for plain data (numbers, arrays, nested lists), shapes included."""
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and got.keys() == expected.keys() and all(
+            close(got[k], expected[k], rtol, atol) for k in expected
+        )
+    try:
+        g = np.asarray(got, dtype=float)
+        e = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if g.shape != e.shape:
+        return False
+    return bool(np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=False))
+
+
+def _is_numeric(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, np.ndarray)):
+        return not isinstance(value, np.ndarray) or value.dtype.kind in "biuf"
+    if isinstance(value, (list, tuple)):
+        try:
+            return np.asarray(value).dtype.kind in "biuf"
+        except (ValueError, TypeError):
+            return False
+    return False
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Handle):
+        return value.type_name or "object"
+    if isinstance(value, np.ndarray):
+        return f"array{tuple(value.shape)}"
+    return type(value).__name__
+
+
+# --- the context a check runs in ---------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    """What a check works with: the sandboxed student code, the seed, the reference."""
+
+    session: Session
+    seed: int
+    lang: str
+    hidden: bool
+    check_name: str
+    reference_loader: Callable[[], ModuleType | None] = lambda: None
+    status: Callable[[str], None] = lambda text: None
+    notes: list[Detail] = field(default_factory=list)
+    shared: dict[str, Any] = field(default_factory=dict)
+    oracle: Callable[[], Session] | None = None
+
+    def once(self, key: str, thunk: Callable[[], Any]) -> Any:
+        """Compute something once per grading run (a built model, a training) and share it between checks.
+
+        A failure is shared too: every check that needs the result reports the same reason.
+        """
+        if key not in self.shared:
+            try:
+                self.shared[key] = (True, thunk())
+            except Outcome as outcome:
+                self.shared[key] = (False, outcome)
+        ok, value = self.shared[key]
+        if not ok:
+            raise type(value)(value.message, *value.details)
+        return value
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """Random inputs, different per run and per check, reproducible with ``--seed``."""
+        if not hasattr(self, "_rng"):
+            self._rng = np.random.default_rng([self.seed, zlib.crc32(self.check_name.encode())])
+        return self._rng
+
+    @property
+    def reference(self) -> ModuleType:
+        """The reference solution, run in the judge's process (hidden checks only)."""
+        module = self.reference_loader()
+        if module is None:
+            raise RuntimeError("this check needs the reference solution, which is not present")
+        return module
+
+    # --- talking to the sandbox ---------------------------------------------------------------
+
+    def _guard(self, label: str, thunk: Callable[[], Any]) -> Any:
+        try:
+            return thunk()
+        except Missing as exc:
+            raise Incorrect(Msg("missing_function", name=exc.name)) from None
+        except StudentRaised as exc:
+            info = exc.info
+            if info.get("type") == "NotImplementedError":
+                raise NotAttempted(Msg("not_attempted", name=label.split("(")[0])) from None
+            error = f"{info.get('type')}: {info.get('message')}"
+            details = [Code(info["traceback"])] if info.get("traceback") else []
+            raise Incorrect(Msg("raised", call=label, error=error), *details) from None
+        except wire.Unsupported as exc:
+            raise Incorrect(Msg("unsupported_value", call=label, kind=exc.kind)) from None
+
+    def call(self, name: str, *args: Any, label: str = "", **kwargs: Any) -> Any:
+        """Call the student's module-level ``name``; objects that are not plain data come back as handles."""
+        return self._guard(label or f"{name}()", lambda: self.session.call(name, *args, **kwargs))
+
+    def method(self, obj: Handle, name: str, *args: Any, label: str = "", **kwargs: Any) -> Any:
+        return self._guard(label or f"{name}()", lambda: self.session.method(obj, name, *args, **kwargs))
+
+    def attr(self, obj: Handle | None, name: str, label: str = "") -> Any:
+        return self._guard(label or name, lambda: self.session.attr(obj, name))
+
+    def has(self, obj: Handle | None, name: str) -> bool:
+        return self.session.has(obj, name)
+
+    def describe(self, obj: Any, label: str) -> dict:
+        """Plain facts about a Keras model living in the sandbox (fails if it is not one)."""
+        if not isinstance(obj, Handle):
+            raise Incorrect(Msg("not_a_model", call=label, got=_kind(obj)))
+        facts = self._guard(label, lambda: self.session.describe(obj))
+        if not facts.get("is_model"):
+            raise Incorrect(Msg("not_a_model", call=label, got=facts.get("type", "object")))
+        return facts
+
+    def fit(self, model: Handle, x: Any, y: Any, label: str = "fit()", **kwargs: Any) -> dict:
+        self.status(Msg("training").render(self.lang))
+        try:
+            return self._guard(label, lambda: self.session.fit(model, x, y, **kwargs))
+        except Incorrect as exc:
+            raise Incorrect(Msg("training_failed", error=exc.message), *exc.details) from None
+
+    def predict(self, model: Handle, x: Any, label: str = "model(x)") -> Any:
+        return self._guard(label, lambda: self.session.predict(model, x))
+
+    def run(self, code: str, label: str = "", **bindings: Any) -> Any:
+        """Run a trusted snippet inside the sandbox with student objects bound; returns ``result``."""
+        return self._guard(label or "code", lambda: self.session.run(code, **bindings))
+
+    def oracle_run(self, code: str, **bindings: Any) -> Any:
+        """Run trusted code in a separate sandbox with TensorFlow and no student code (e.g. Keras' own
+        parameter count as an expected value). The judge's process itself never imports TensorFlow."""
+        if self.oracle is None:
+            raise RuntimeError("no oracle session")
+        return self.oracle().run(code, **bindings)
+
+    # --- comparisons ---------------------------------------------------------------------------
+
+    def expect(self, condition: bool, message: TextLike, *details: Detail) -> None:
+        if not condition:
+            raise Incorrect(message, *details)
+
+    def expect_value(self, got: Any, label: str) -> None:
+        """Fail with a clear message when ``got`` is not a number or numeric array."""
+        if got is None:
+            raise Incorrect(Msg("returned_none", call=label))
+        if not _is_numeric(got):
+            raise Incorrect(Msg("wrong_type", call=label, got=_kind(got), expected="number/array"))
+
+    def expect_close(
+        self,
+        got: Any,
+        expected: Any,
+        *,
+        label: str,
+        inputs: dict[str, Any] | None = None,
+        args: Sequence[Any] = (),
+        rtol: float = 1e-5,
+        atol: float = 1e-8,
+        mistakes: Iterable[Mistake] = (),
+    ) -> None:
+        """``got`` must equal ``expected`` within tolerances; the failure shows a table."""
+        self.expect_value(got, label)
+        g, e = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+        if g.shape != e.shape and not (g.size == 1 and e.size == 1):
+            raise Incorrect(Msg("wrong_shape", call=label, got=tuple(g.shape), expected=tuple(e.shape)))
+        if close(g.reshape(e.shape), e, rtol, atol):
+            return
+        label_inputs = "\n".join(f"{k} = {self._show_input(v)}" for k, v in (inputs or {}).items()) or label
+        table = NumTable([Row(label_inputs, HIDDEN if self.hidden else expected, got)])
+        explanation = [Explanation(m.explanation) for m in mistakes if m.matches(got, args)][:1]
+        if not np.all(np.isfinite(g)) and np.all(np.isfinite(e)):
+            raise Incorrect(Msg("not_finite", call=label), *explanation, table)
+        if self.hidden:
+            raise Incorrect(Msg("wrong_value_hidden", call=label, failed=1, total=1), *explanation, table)
+        raise Incorrect(Msg("wrong_value", call=label), *explanation, table)
+
+    def _show_input(self, value: Any) -> str:
+        return describe_input(value) if self.hidden else format_value(value, width=40)
+
+    def expect_cases(
+        self,
+        name: str,
+        cases: Sequence[Sequence[Any]],
+        expected: Callable[..., Any],
+        *,
+        label: str = "",
+        rtol: float = 1e-5,
+        atol: float = 1e-8,
+        mistakes: Iterable[Mistake] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        """Call ``name`` on each case's arguments and compare with ``expected(*args)``.
+
+        On hidden checks the failure says how many cases were wrong and shows the student's
+        values, never the expected ones.
+        """
+        label = label or f"{name}()"
+        mistakes = list(mistakes)
+        rows, wrong, explanation = [], 0, None
+        for args in cases:
+            got = self.call(name, *args, label=label, **(kwargs or {}))
+            want = expected(*args, **(kwargs or {}))
+            self.expect_value(got, label)
+            ok = close(got, want, rtol, atol)
+            if ok:
+                continue
+            wrong += 1
+            if explanation is None:
+                explanation = next((m for m in mistakes if m.matches(got, args)), None)
+            if len(rows) < 4:
+                shown = ", ".join(self._show_input(a) for a in args)
+                rows.append(Row(shown, HIDDEN if self.hidden else want, got))
+        if not wrong:
+            return
+        details: list[Detail] = [Explanation(explanation.explanation)] if explanation else []
+        details.append(NumTable(rows))
+        if self.hidden:
+            raise Incorrect(Msg("wrong_value_hidden", call=label, failed=wrong, total=len(cases)), *details)
+        raise Incorrect(Msg("wrong_value", call=label), *details)
+
+    # --- models --------------------------------------------------------------------------------
+
+    def expect_layers(self, facts: dict, expected: Sequence[dict], *, message: TextLike | None = None) -> None:
+        """The model's layers must match ``expected`` ({"class", "units", "activation", "rate"}) in order."""
+        yours = facts.get("layers", [])
+        ok = [
+            i < len(yours) and all(yours[i].get(k) == v for k, v in spec.items())
+            for i, spec in enumerate(expected)
+        ]
+        if len(yours) == len(expected) and all(ok):
+            return
+        diff = LayerDiff([layer_text(s) for s in expected], [layer_text(l) for l in yours], ok)
+        raise Incorrect(message or Msg("layers_differ"), diff)
+
+    def expect_params(self, facts: dict, expected: int) -> None:
+        got = facts.get("params")
+        if got != expected:
+            raise Incorrect(Msg("param_count", got=int(got or 0), expected=expected))
+
+
+def layer_text(layer: dict) -> str:
+    """``Dense(400, relu)``-style summary of a layer fact or an expected-layer spec."""
+    parts = []
+    if layer.get("units") is not None:
+        parts.append(str(layer["units"]))
+    if layer.get("activation") not in (None, "linear") or ("units" in layer and layer.get("activation") == "linear"):
+        parts.append(str(layer.get("activation")))
+    if layer.get("rate") is not None:
+        parts.append(f"rate={layer['rate']}")
+    text = f"{layer.get('class', '?')}({', '.join(parts)})"
+    if layer.get("output_shape"):
+        text += " → " + str(tuple(layer["output_shape"])).replace("None", "N")
+    return text

@@ -1,0 +1,476 @@
+"""The `grade` command line (typer): grade an exercise, show progress, list exercises, give hints."""
+
+from __future__ import annotations
+
+import secrets
+from contextlib import nullcontext
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from grader.catalog import Catalog, CatalogError, Exercise, find_root
+from grader.i18n import Msg, default_lang, tr
+from grader.report.console import make_console
+
+CHECK_COMMAND = "check"
+
+
+class ExerciseFirstGroup(TyperGroup):
+    """`grade ex05` means `grade check ex05`: an unknown first word is an exercise name."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args.insert(0, CHECK_COMMAND)
+        return super().resolve_command(ctx, args)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [c for c in super().list_commands(ctx) if c != CHECK_COMMAND] + [CHECK_COMMAND]
+
+
+app = typer.Typer(
+    cls=ExerciseFirstGroup,
+    help="Grade deep-learning exercises and quizzes.  `grade ex05` grades exercise 5; `grade` shows your progress.",
+    add_completion=False,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class Lang(str, Enum):
+    ko = "ko"
+    en = "en"
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    gpu = "gpu"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+LangOpt = Annotated[Optional[Lang], typer.Option("--lang", "-l", help="Language of messages (default: from the locale).")]
+
+
+def _lang(lang: Optional[Lang]) -> str:
+    return lang.value if lang is not None else default_lang()
+
+
+def _catalog() -> Catalog:
+    return Catalog(find_root())
+
+
+def _usage_error(message: Msg, lang: str) -> typer.Exit:
+    make_console(stderr=True).print(tr(message, lang), style="red", markup=False)
+    return typer.Exit(2)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context, lang: LangOpt = None) -> None:
+    """Without a command: the progress table of every exercise."""
+    if ctx.invoked_subcommand is None:
+        show_progress(_lang(lang))
+
+
+def show_progress(lang: str) -> None:
+    from rich.table import Table
+
+    from grader.state import Progress
+
+    catalog = _catalog()
+    progress = Progress(catalog.root)
+    table = Table(title=tr(Msg("progress_title"), lang))
+    for key in ("col_exercise", "col_title", "col_status", "col_best", "col_last"):
+        table.add_column(tr(Msg(key), lang))
+    colours = {"passed": "green", "failing": "red", "not_attempted": "yellow"}
+    for exercise in catalog.items:
+        entry = progress.entry(exercise.name)
+        status = progress.status(exercise.name)
+        best = f"{entry['best']:g}/{entry.get('max', exercise.points):g}" if "best" in entry else "—"
+        table.add_row(
+            exercise.id,
+            tr(exercise.title, lang),
+            f"[{colours[status]}]{tr(Msg('status_' + status), lang)}[/]",
+            best,
+            entry.get("last_graded", "—"),
+        )
+    make_console().print(table)
+
+
+@app.command("list")
+def list_command(lang: LangOpt = None) -> None:
+    """The exercises and quizzes, with titles and points."""
+    from rich.table import Table
+
+    lang_code = _lang(lang)
+    table = Table(title=tr(Msg("exercises_title"), lang_code))
+    for key in ("col_exercise", "col_title", "col_points", "col_tf"):
+        table.add_column(tr(Msg(key), lang_code))
+    for exercise in _catalog().items:
+        table.add_row(exercise.name, tr(exercise.title, lang_code), f"{exercise.points:g}", "✓" if exercise.tensorflow else "")
+    make_console().print(table)
+
+
+@app.command("hint")
+def hint_command(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, number or name (ex05, 5, losses).")],
+    lang: LangOpt = None,
+) -> None:
+    """Show the next hint of an exercise, one more each time."""
+    from grader.state import Progress
+
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        item = catalog.resolve(exercise)
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    hints = item.hints
+    index = Progress(catalog.root).next_hint(item.name, len(hints))
+    console = make_console()
+    if index >= len(hints):
+        console.print(tr(Msg("no_more_hints", n=len(hints)), lang_code))
+        return
+    console.print(f"[bold cyan]{tr(Msg('hint_n', i=index + 1, n=len(hints)), lang_code)}[/]  ", end="")
+    console.print(tr(hints[index], lang_code), markup=False)
+
+
+@app.command("notebooks")
+def notebooks_command(
+    out: Annotated[Path, typer.Argument(help="Folder for the notebooks (one per exercise and quiz).")],
+    lang: LangOpt = None,
+) -> None:
+    """Write a student notebook (.ipynb) for every exercise and quiz."""
+    from grader.notebooks import write_notebooks
+
+    lang_code = _lang(lang)
+    try:
+        paths = write_notebooks(_catalog(), out, lang_code)
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    console = make_console()
+    for path in paths:
+        console.print(str(path), markup=False)
+
+
+@app.command(CHECK_COMMAND)
+def check_command(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, number or name (ex05, 5, 05, losses).")],
+    submission: Annotated[Optional[Path], typer.Option(help="Grade this file instead of the stub in exercises/.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text for people, json for CI (Gradescope).")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to this file.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs (printed in every result).")] = None,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs: auto uses a GPU when one is visible.")] = Device.auto,
+    lang: LangOpt = None,
+    answers: Annotated[Optional[Path], typer.Option("--answers", help="Quizzes: grade this TOML answers file instead of asking.")] = None,
+) -> None:
+    """Grade one exercise (the default command: `grade ex05`)."""
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        item = catalog.resolve(exercise)
+        if item.kind == "quiz":
+            from grader.quiz_view import quiz_command
+
+            raise typer.Exit(quiz_command(catalog, item, answers=answers or submission, format=format.value,
+                                          output=output, seed=seed, lang=lang_code))
+        path = submission if submission is not None else item.stub_path
+        if submission is not None and not submission.is_file():
+            raise CatalogError(Msg("missing_file", path=str(submission)))
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    if device is Device.gpu and item.tensorflow:
+        from grader.sandbox import gpu_present
+
+        if not gpu_present():
+            raise _usage_error(Msg("no_gpu"), lang_code)
+    result = run_grade(item, path, lang_code, seed, device.value, format, output)
+    if submission is None:
+        from grader.state import Progress
+
+        Progress(catalog.root).record(item.name, result.score, result.max_score, result.status)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device: str, format: Format, output: Optional[Path]):
+    from grader.judge import Options, Reporter, grade
+    from grader.report.json_result import dumps, write_atomic
+    from grader.results import to_gradescope
+
+    options = Options(lang=lang, seed=seed if seed is not None else secrets.randbelow(1_000_000), device=device)
+    if format is Format.json:
+        try:
+            result = grade(item, path, options, Reporter())
+        except CatalogError as exc:
+            raise _usage_error(exc.message, lang) from None
+        text = dumps(to_gradescope(result))
+        if output is not None:
+            write_atomic(output, text + "\n")
+        else:
+            sys.stdout.write(text + "\n")
+        return result
+
+    from grader.report.terminal import ExerciseView, LiveReporter
+
+    console = make_console()
+    try:
+        with LiveReporter(console, lang) as reporter:
+            result = grade(item, path, options, reporter)
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang) from None
+    console.print(ExerciseView(result, lang))
+    if output is not None:
+        from grader.report.json_result import write_atomic
+
+        file_console = make_console(open(output, "w", encoding="utf-8"))
+        file_console.print(ExerciseView(result, lang))
+        file_console.file.close()
+    return result
+
+
+class AllFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    markdown = "markdown"
+
+
+@app.command("all")
+def all_command(
+    submission: Annotated[Optional[Path], typer.Option(help="A student's copy of exercises/ (folder or zip); default: exercises/ here.")] = None,
+    format: Annotated[AllFormat, typer.Option("--format", "-f", help="text, json (Gradescope), junit or markdown.")] = AllFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to this file.")] = None,
+    min_score: Annotated[Optional[float], typer.Option("--min-score", help="Pass (exit 0) at or above this percentage.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs.")] = None,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    details: Annotated[bool, typer.Option("--details", help="Also show each exercise's table of checks.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Grade every exercise and quiz: one summary table, the total and the time."""
+    import os
+
+    from grader.assignment import grade_assignment
+    from grader.judge import Options, Reporter
+
+    lang_code = _lang(lang)
+    if submission is not None and not submission.exists():
+        raise _usage_error(Msg("missing_file", path=str(submission)), lang_code)
+    options = Options(lang=lang_code, seed=seed if seed is not None else secrets.randbelow(1_000_000), device=device.value)
+    catalog = _catalog()
+    if format is AllFormat.text:
+        from grader.report.terminal import AssignmentView, ExerciseView, LiveReporter
+
+        console = make_console()
+        with LiveReporter(console, lang_code) as reporter:
+            result = grade_assignment(catalog, submission, options, reporter)
+        if details:
+            for item in result.results:
+                console.print(ExerciseView(item, lang_code))
+        console.print(AssignmentView(result, lang_code))
+        text = None
+    else:
+        result = grade_assignment(catalog, submission, options, Reporter())
+        text = render_assignment(result, format)
+    if text is not None:
+        if output is not None:
+            from grader.report.json_result import write_atomic
+
+            write_atomic(output, text)
+        else:
+            sys.stdout.write(text)
+    elif output is not None:
+        from grader.report.json_result import write_atomic
+
+        write_atomic(output, render_assignment(result, AllFormat.markdown))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(render_assignment(result, AllFormat.markdown))
+    if submission is None:
+        from grader.state import Progress
+
+        progress = Progress(catalog.root)
+        for item in result.results:
+            progress.record(item.exercise, item.score, item.max_score, item.status)
+    if min_score is not None:
+        if result.percent < min_score:
+            make_console(stderr=True).print(tr(Msg("min_score_failed", percent=result.percent, min=min_score), lang_code))
+            raise typer.Exit(1)
+        raise typer.Exit(0)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def render_assignment(result, format: AllFormat) -> str:
+    if format is AllFormat.json:
+        from grader.assignment import to_gradescope
+        from grader.report.json_result import dumps
+
+        return dumps(to_gradescope(result)) + "\n"
+    if format is AllFormat.junit:
+        from grader.report.junit import to_junit
+
+        return to_junit(result)
+    from grader.report.markdown import to_markdown
+
+    return to_markdown(result)
+
+
+@app.command("batch")
+def batch_command(
+    submissions: Annotated[Path, typer.Argument(help="A folder with one folder or zip per student (the name is the id).")],
+    out: Annotated[Path, typer.Option("--out", help="Results folder: <student>.json and grades.csv.")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Students graded at once (default: the number of cores).")] = 0,
+    resume: Annotated[bool, typer.Option("--resume", help="Grade only students without a result yet.")] = False,
+    seed: Annotated[int, typer.Option(help="Base seed; each student's hidden inputs derive from it and their id.")] = 0,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: grade a whole class, one process per student, with a progress bar and a CSV."""
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from grader import batch
+
+    lang_code = _lang(lang)
+    if not submissions.is_dir():
+        raise _usage_error(Msg("missing_file", path=str(submissions)), lang_code)
+    catalog = _catalog()
+    students = batch.find_students(submissions)
+    todo = batch.pending(students, out, resume)
+    limit = sum(e.time_limit for e in catalog.items) + 180
+    runner = batch.ProcessRunner(timeout=limit, device=device.value)
+    console = make_console()
+    active: list[str] = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console, disable=not console.is_terminal) as progress:
+        task = progress.add_task("", total=len(todo))
+
+        def started(student):
+            active.append(student.id)
+            progress.update(task, description=", ".join(active))
+
+        def finished(student):
+            active.remove(student.id)
+            progress.update(task, advance=1, description=", ".join(active))
+            if not console.is_terminal:
+                console.print(f"graded {student.id}", markup=False)
+
+        batch.run_batch(todo, out, runner, jobs or os.cpu_count() or 1, seed, lang_code, started, finished)
+    csv_path = batch.write_csv(catalog, out, students)
+    summary = batch.summarise(catalog, batch.load_results(out, students))
+    table = Table(title=f"{summary.students} students · mean {summary.mean:.2f} · median {summary.median:.2f} / {summary.max_score:g}")
+    table.add_column(tr(Msg("col_exercise"), lang_code))
+    table.add_column("passed", justify="right")
+    for name, share in summary.passing.items():
+        table.add_row(name, f"{100 * share:.0f}%")
+    console.print(table)
+    console.print(f"{csv_path}", markup=False)
+
+
+@app.command("validate")
+def validate_command(
+    exercises: Annotated[Optional[list[str]], typer.Argument(help="Only these exercises (default: all).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1,
+) -> None:
+    """Instructor: prove every exercise and quiz is sound (metadata, reference, stub, sample submissions)."""
+    from rich.table import Table
+
+    from grader.validate import validate_exercise
+
+    catalog = _catalog()
+    try:
+        items = [catalog.resolve(n) for n in exercises] if exercises else catalog.items
+    except CatalogError as exc:
+        raise _usage_error(exc.message, "en") from None
+    console = make_console()
+    table = Table(title="grade validate", show_lines=False)
+    for column in ("exercise", "what", "ok", "problem"):
+        table.add_column(column, overflow="fold")
+    problems = 0
+    for item in items:
+        with console.status(f"{item.name} ...") if console.is_terminal else nullcontext():
+            findings = validate_exercise(catalog, item, seed)
+        for finding in findings:
+            problems += 0 if finding.ok else 1
+            table.add_row(finding.exercise, finding.what, "[green]✓[/]" if finding.ok else "[red]✗[/]", finding.detail)
+    console.print(table)
+    console.print(f"{len(items)} items, {problems} problems", style="bold red" if problems else "bold green")
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command("new")
+def new_command(
+    exercise_id: Annotated[str, typer.Argument(help="The new id, e.g. ex16.")],
+    slug: Annotated[str, typer.Option(help="Short lowercase name, e.g. my_topic.")],
+) -> None:
+    """Instructor: scaffold exercises/<id>_<slug>/ and solutions/<id>_<slug>/ from templates."""
+    from grader.scaffold import scaffold
+
+    try:
+        created = scaffold(_catalog(), exercise_id, slug)
+    except ValueError as exc:
+        make_console(stderr=True).print(str(exc), style="red", markup=False)
+        raise typer.Exit(2) from None
+    console = make_console()
+    for path in created:
+        console.print(f"created {path}", markup=False)
+    console.print(f"next: write the reference, then `grade validate {exercise_id}`", markup=False)
+
+
+@app.command("release")
+def release_command(out: Annotated[Path, typer.Argument(help="Folder for the student version (must be new or empty).")]) -> None:
+    """Instructor: the student version: exercises, stubs, public checks, hashed quiz keys and the grader; no solutions."""
+    from grader.release import build_release
+
+    try:
+        files = build_release(_catalog(), out)
+    except FileExistsError as exc:
+        make_console(stderr=True).print(str(exc), style="red", markup=False)
+        raise typer.Exit(2) from None
+    make_console().print(f"{len(files)} files written to {out}", markup=False)
+
+
+@app.command("autograder")
+def autograder_command(zip_path: Annotated[Path, typer.Argument(help="The zip to upload to Gradescope.")]) -> None:
+    """Instructor: a Gradescope autograder zip (setup.sh, run_autograder, grader, references, hidden checks)."""
+    from grader.release import build_autograder
+
+    names = build_autograder(_catalog(), zip_path)
+    make_console().print(f"{len(names)} files in {zip_path}", markup=False)
+
+
+@app.command("demo")
+def demo_command(lang: LangOpt = None, seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1) -> None:
+    """Grade every exercise's reference solution (instructor: needs solutions/)."""
+    lang_code = _lang(lang)
+    failures = 0
+    for item in _catalog().items:
+        if item.kind != "exercise" or item.reference_path is None:
+            continue
+        result = run_grade(item, item.reference_path, lang_code, seed, "auto", Format.text, None)
+        failures += 0 if result.passed else 1
+    raise typer.Exit(1 if failures else 0)
+
+
+def main() -> None:
+    try:
+        app()
+    except CatalogError as exc:  # a broken course folder or bad input found outside a command's own handling
+        argv = sys.argv[1:]
+        lang = argv[argv.index("--lang") + 1] if "--lang" in argv[:-1] else default_lang()
+        make_console(stderr=True).print(tr(exc.message, lang if lang in ("ko", "en") else "en"), style="red", markup=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

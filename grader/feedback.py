@@ -1,0 +1,142 @@
+"""Structured feedback attached to a check result: value tables, layer diffs, code excerpts.
+
+The check library builds these; the report renderers decide how they look. Exercises never
+format feedback themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import sys
+from typing import Any
+
+from grader.i18n import Msg, TextLike, tr
+
+_FORMATTER = {"float_kind": lambda v: f"{v:.4g}"}
+HIDDEN = object()  # stands for a value that must not be shown (hidden checks' expected values)
+
+
+def format_value(value: Any, width: int = 60) -> str:
+    """A short, readable form of a plain value for tables and messages."""
+    if value is HIDDEN:
+        return "(hidden)"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.ndarray):
+        if value.size > 12:
+            body = np.array2string(value.ravel()[:6], separator=", ", formatter=_FORMATTER)
+            return f"array{tuple(value.shape)} {body[:-1]}, ...]"
+        text = np.array2string(value, separator=", ", formatter=_FORMATTER)
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 3] + "..."
+    if isinstance(value, (list, tuple)) and len(value) > 8:
+        import numpy as np
+
+        return format_value(np.asarray(value, dtype=object) if not _numeric(value) else np.asarray(value), width)
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _numeric(values: Any) -> bool:
+    import numpy as np
+
+    try:
+        return np.asarray(values).dtype.kind in "biuf"
+    except (ValueError, TypeError):
+        return False
+
+
+def describe_input(value: Any) -> str:
+    """An input as shown for hidden checks: its shape and kind, not its numbers."""
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.ndarray):
+        return f"array{tuple(value.shape)} {value.dtype}"
+    return type(value).__name__
+
+
+@dataclass
+class Row:
+    label: str
+    expected: Any
+    got: Any
+    ok: bool = False
+
+
+@dataclass
+class NumTable:
+    """Input, expected and got for each compared case."""
+
+    rows: list[Row] = field(default_factory=list)
+
+    def cells(self, lang: str) -> tuple[list[str], list[list[str]]]:
+        header = [tr(Msg("input"), lang), tr(Msg("expected"), lang), tr(Msg("got"), lang)]
+        body = []
+        for row in self.rows:
+            expected = tr(Msg("hidden_value"), lang) if row.expected is HIDDEN else format_value(row.expected)
+            body.append([row.label, expected, format_value(row.got)])
+        return header, body
+
+
+@dataclass
+class LayerDiff:
+    """Expected layers next to the student's, one row per position."""
+
+    expected: list[str]
+    yours: list[str]
+    ok: list[bool]
+
+    def cells(self, lang: str) -> tuple[list[str], list[list[str]]]:
+        header = ["#", tr(Msg("expected"), lang), tr(Msg("yours"), lang), ""]
+        body = []
+        for i in range(max(len(self.expected), len(self.yours))):
+            exp = self.expected[i] if i < len(self.expected) else "—"
+            got = self.yours[i] if i < len(self.yours) else "—"
+            mark = "✓" if i < len(self.ok) and self.ok[i] else "✗"
+            body.append([str(i + 1), exp, got, mark])
+        return header, body
+
+
+@dataclass
+class Code:
+    """A code excerpt: a syntax error with its caret, or the student's traceback lines."""
+
+    text: str
+
+
+@dataclass
+class Explanation:
+    """A targeted explanation of a common mistake."""
+
+    text: TextLike
+
+
+@dataclass
+class Series:
+    """Named numeric paths (an optimizer's trajectory, a loss curve), drawn as a small chart."""
+
+    title: TextLike
+    lines: dict[str, list[float]]
+
+
+Detail = NumTable | LayerDiff | Code | Explanation | Series
+
+
+def detail_text(detail: Detail, lang: str) -> str:
+    """Plain-text form of a detail, for JSON outputs and non-terminal renderers."""
+    if isinstance(detail, (NumTable, LayerDiff)):
+        header, body = detail.cells(lang)
+        widths = [max(len(str(c)) for c in col) for col in zip(header, *body)]
+        lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *body]]
+        return "\n".join(lines)
+    if isinstance(detail, Code):
+        return detail.text
+    if isinstance(detail, Explanation):
+        return tr(Msg("likely_mistake", explanation=detail.text), lang)
+    if isinstance(detail, Series):
+        lines = [tr(detail.title, lang)]
+        for name, values in detail.lines.items():
+            shown = ", ".join(f"{v:.4g}" for v in values[:8])
+            lines.append(f"  {name}: {shown}{', ...' if len(values) > 8 else ''}")
+        return "\n".join(lines)
+    return str(detail)

@@ -1,0 +1,179 @@
+"""Sandbox side: plain facts about a Keras model, and training/prediction on the judge's request.
+
+Only Keras' public API is used (``layers``, ``get_config``, ``get_compile_config``,
+``count_params``, ``inputs``/``outputs``), so the facts hold across Keras 3 releases.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import numpy as np
+
+
+def _shape(shape: Any) -> list | None:
+    if shape is None:
+        return None
+    try:
+        return [None if d is None else int(d) for d in tuple(shape)]
+    except TypeError:
+        return None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def plain_name(spec: Any) -> Any:
+    """A loss, metric or activation as written or serialized, reduced to a lowercase name."""
+    if spec is None or isinstance(spec, (bool, int, float)):
+        return spec
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict):
+        if "class_name" in spec:
+            config = spec.get("config") or {}
+            if isinstance(config, dict) and isinstance(config.get("name"), str) and spec["class_name"] != "function":
+                return _snake(spec["class_name"])
+            return config if isinstance(config, str) else _snake(str(spec["class_name"]))
+        return {str(k): plain_name(v) for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [plain_name(s) for s in spec]
+    name = getattr(spec, "__name__", None) or type(spec).__name__
+    return _snake(name) if name[:1].isupper() else name
+
+
+def api_kind(model: Any) -> str:
+    import keras
+
+    if isinstance(model, keras.Sequential):
+        return "sequential"
+    module = type(model).__module__ or ""
+    if module.startswith("keras"):
+        return "functional"
+    return "subclass"
+
+
+def _layer_fact(layer: Any) -> dict:
+    try:
+        config = layer.get_config()
+    except Exception:  # a student layer may not implement get_config
+        config = {}
+    fact = {
+        "name": layer.name,
+        "class": type(layer).__name__,
+        "units": config.get("units"),
+        "activation": plain_name(config.get("activation")),
+        "rate": config.get("rate"),
+        "params": int(layer.count_params()) if layer.built else None,
+        "trainable": bool(layer.trainable),
+        "output_shape": None,
+    }
+    try:
+        fact["output_shape"] = _shape(layer.output.shape)
+    except (AttributeError, ValueError, RuntimeError):
+        pass
+    return fact
+
+
+def _edges(model: Any) -> list:
+    """Which layer feeds which, read from the functional config's keras_history entries."""
+    try:
+        layers = model.get_config().get("layers", [])
+    except Exception:
+        return []
+    edges = []
+
+    def sources(node: Any) -> list:
+        if isinstance(node, dict):
+            config = node.get("config")
+            if isinstance(config, dict) and "keras_history" in config:
+                return [config["keras_history"][0]]
+            return [s for v in node.values() for s in sources(v)]
+        if isinstance(node, (list, tuple)):  # Keras 3 keeps a node's args as a tuple
+            return [s for v in node for s in sources(v)]
+        return []
+
+    for layer in layers:
+        for src in sources(layer.get("inbound_nodes", [])):
+            edges.append([src, layer.get("name")])
+    return edges
+
+
+def describe(model: Any) -> dict:
+    import keras
+
+    if not isinstance(model, keras.Model):
+        return {"is_model": False, "type": type(model).__name__}
+    layers = [l for l in model.layers if type(l).__name__ != "InputLayer"]
+    facts: dict[str, Any] = {
+        "is_model": True,
+        "type": type(model).__name__,
+        "api": api_kind(model),
+        "built": bool(model.built),
+        "params": int(model.count_params()) if model.built else None,
+        "layers": [_layer_fact(l) for l in layers],
+        "inputs": [],
+        "outputs": [],
+        "input_names": [],
+        "edges": [],
+        "compiled": False,
+    }
+    try:
+        facts["inputs"] = [_shape(t.shape) for t in model.inputs]
+        facts["input_names"] = [l.name for l in model.layers if type(l).__name__ == "InputLayer"]
+        facts["outputs"] = [_shape(t.shape) for t in model.outputs]
+    except (AttributeError, ValueError, TypeError):
+        pass
+    if facts["api"] == "functional":
+        facts["edges"] = _edges(model)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and getattr(model, "compiled", True):
+        facts["compiled"] = True
+        facts["optimizer"] = _snake(type(optimizer).__name__)
+        try:
+            facts["learning_rate"] = float(np.asarray(optimizer.learning_rate))
+        except (TypeError, ValueError):
+            facts["learning_rate"] = None
+        try:
+            compile_config = model.get_compile_config() or {}
+        except Exception:
+            compile_config = {}
+        facts["loss"] = plain_name(compile_config.get("loss", getattr(model, "loss", None)))
+        facts["loss_weights"] = plain_name(compile_config.get("loss_weights"))
+        facts["metrics"] = plain_name(compile_config.get("metrics"))
+    return facts
+
+
+def _to_inputs(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: np.asarray(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [np.asarray(v) for v in x]
+    return np.asarray(x)
+
+
+def fit(model: Any, x: Any, y: Any, kwargs: dict, on_epoch: Callable[[int, dict], None]) -> dict:
+    """``model.fit`` with the student's own compile settings, streaming each epoch's logs."""
+    import keras
+
+    class Stream(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            on_epoch(epoch, {k: float(v) for k, v in (logs or {}).items()})
+
+    kwargs = dict(kwargs)
+    callbacks = list(kwargs.pop("callbacks", None) or [])
+    kwargs.setdefault("verbose", 0)
+    history = model.fit(_to_inputs(x), _to_inputs(y), callbacks=[*callbacks, Stream()], **kwargs)
+    return {k: [float(v) for v in values] for k, values in history.history.items()}
+
+
+def predict(model: Any, x: Any) -> Any:
+    """Outputs on ``x`` in inference mode; a direct call is far faster than ``predict`` on small data."""
+    out = model(_to_inputs(x), training=False)
+    if isinstance(out, dict):
+        return {k: np.asarray(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return [np.asarray(v) for v in out]
+    return np.asarray(out)

@@ -1,0 +1,161 @@
+"""Student notebooks: one per exercise and quiz, generated from the exercise folder with nbformat.
+
+Each notebook holds an install cell (the grader, only when it is missing), the statement as markdown cells,
+the stub in a code cell tagged ``answer`` (a quiz: one tagged cell per question), a scratch cell and a last
+cell that checks the answer from inside the notebook.  Cell ids derive from the exercise id and the cell's
+role, so regenerating from the same exercise gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from grader.catalog import Catalog, Exercise
+from grader.i18n import Msg, tr
+from grader.source import read_source
+from grader.submission import ANSWER_TAG, QUESTION_TAG
+
+#: What the install cell gives pip when the grader is missing (a course sets GRADE_INSTALL_SPEC, e.g. a git URL).
+INSTALL_SPEC = os.environ.get("GRADE_INSTALL_SPEC", "dl-grader")
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def cell_id(exercise: Exercise, role: str) -> str:
+    """A stable, valid (nbformat 4.5) cell id from the exercise id and the cell's role."""
+    raw = re.sub(r"[^A-Za-z0-9_-]", "-", f"{exercise.id}-{role}")
+    if len(raw) > 64:
+        raw = f"{raw[:55]}-{hashlib.sha1(raw.encode()).hexdigest()[:8]}"
+    return raw
+
+
+def _meta(exercise: Exercise, role: str, **extra: Any) -> dict[str, Any]:
+    return {"grader": {"exercise": exercise.id, "role": role, **extra}}
+
+
+def split_markdown(text: str) -> list[str]:
+    """The statement in cells, one per level-2 section (headings inside code fences do not split)."""
+    parts: list[list[str]] = [[]]
+    fenced = False
+    for line in text.strip().splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        if not fenced and line.startswith("## ") and any(s.strip() for s in parts[-1]):
+            parts.append([])
+        parts[-1].append(line)
+    return ["\n".join(p).strip() for p in parts if any(s.strip() for s in p)]
+
+
+def install_source(lang: str, spec: str = INSTALL_SPEC) -> str:
+    return (
+        f"# {tr(Msg('nb_install_comment'), lang)}\n"
+        "import importlib.util\n"
+        "import subprocess\n"
+        "import sys\n"
+        "\n"
+        'if importlib.util.find_spec("grader") is None:\n'
+        f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", {spec!r}], check=True)'
+    )
+
+
+def check_source(exercise: Exercise, lang: str) -> str:
+    return f'from grader.notebook import check\n\ncheck("{exercise.id}", lang="{lang}")'
+
+
+def build_notebook(exercise: Exercise, lang: str, install: str = INSTALL_SPEC) -> NotebookNode:
+    """The student notebook of ``exercise`` (an exercise or a quiz) in ``lang``."""
+    cells = [new_code_cell(install_source(lang, install), id=cell_id(exercise, "install"), metadata=_meta(exercise, "install"))]
+    statement = exercise.statement(lang) or f"# {exercise.id} {tr(exercise.title, lang)}"
+    for i, part in enumerate(split_markdown(statement), start=1):
+        cells.append(new_markdown_cell(part, id=cell_id(exercise, f"statement-{i}"), metadata=_meta(exercise, "statement")))
+    if exercise.kind == "quiz":
+        cells += _quiz_cells(exercise, lang)
+    else:
+        cells.append(new_markdown_cell(tr(Msg("nb_answer_here"), lang), id=cell_id(exercise, "answer-intro"),
+                                       metadata=_meta(exercise, "answer-intro")))
+        stub = read_source(exercise.stub_path).rstrip() if exercise.stub_path.exists() else ""
+        cells.append(new_code_cell(stub, id=cell_id(exercise, "answer"),
+                                   metadata={"tags": [ANSWER_TAG], **_meta(exercise, "answer")}))
+    cells.append(new_markdown_cell(tr(Msg("nb_scratch_here"), lang), id=cell_id(exercise, "scratch-intro"),
+                                   metadata=_meta(exercise, "scratch-intro")))
+    cells.append(new_code_cell(f"# {tr(Msg('nb_scratch_comment'), lang)}\n", id=cell_id(exercise, "scratch"),
+                               metadata=_meta(exercise, "scratch")))
+    cells.append(new_markdown_cell(tr(Msg("nb_check_here"), lang), id=cell_id(exercise, "check-intro"),
+                                   metadata=_meta(exercise, "check-intro")))
+    cells.append(new_code_cell(check_source(exercise, lang), id=cell_id(exercise, "check"), metadata=_meta(exercise, "check")))
+    notebook = new_notebook(cells=cells)
+    notebook.metadata = {
+        "kernelspec": dict(KERNELSPEC),
+        "language_info": {"name": "python"},
+        "grader": {"exercise": exercise.name, "kind": exercise.kind, "lang": lang},
+    }
+    nbformat.validate(notebook)
+    return notebook
+
+
+#: The empty answer a quiz cell starts from, and what it expects, by question kind.
+QUIZ_BLANKS = {
+    "single": ('answer = ""', {"ko": "위 보기 중 id 하나 (문자열)", "en": "one choice id from the list above (a string)"}),
+    "multiple": ("answer = []", {"ko": "위 보기 id의 리스트 (문자열 리스트)", "en": "a list of choice ids from the list above"}),
+    "numeric": ("answer = None", {"ko": "숫자", "en": "a number"}),
+    "text": ('answer = ""', {"ko": "짧은 글 (문자열)", "en": "a short text (a string)"}),
+}
+
+
+def quiz_questions(exercise: Exercise) -> list[Any]:
+    """The questions of a quiz, read with grader.quiz (no answer key needed)."""
+    import tomllib
+
+    from grader.quiz import QUESTIONS_FILE, parse_questions
+
+    path = exercise.folder / QUESTIONS_FILE
+    return parse_questions(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
+
+
+def _quiz_cells(exercise: Exercise, lang: str) -> list[Any]:
+    cells = []
+    for number, question in enumerate(quiz_questions(exercise), start=1):
+        lines = [f"### {number}. {tr(question.title, lang)}", "", tr(question.full_prompt(), lang)]
+        if question.choices:
+            lines.append("")
+            lines += [f"- `{c.id}`: {tr(c.text, lang)}" for c in question.choices]
+        lines += ["", tr(Msg("nb_quiz_answer_here", qid=question.id), lang)]
+        role = f"question-{question.id}"
+        cells.append(new_markdown_cell("\n".join(lines), id=cell_id(exercise, role), metadata=_meta(exercise, role)))
+        blank, expects = QUIZ_BLANKS[question.kind]
+        cells.append(
+            new_code_cell(
+                f"{blank}  # {tr(expects, lang)}",
+                id=cell_id(exercise, f"answer-{question.id}"),
+                metadata={"tags": [ANSWER_TAG, f"{QUESTION_TAG}{question.id}"],
+                          **_meta(exercise, "answer", question=question.id)},
+            )
+        )
+    return cells
+
+
+def notebook_text(notebook: NotebookNode) -> str:
+    text = nbformat.writes(notebook)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_notebooks(catalog: Catalog, out: Path, lang: str, install: str = INSTALL_SPEC) -> list[Path]:
+    """Write ``<out>/<exercise name>.ipynb`` for every exercise and quiz; files already identical stay untouched."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for exercise in catalog.items:
+        path = out / f"{exercise.name}.ipynb"
+        text = notebook_text(build_notebook(exercise, lang, install))
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,203 @@
+"""The terminal view of an exercise result: a panel with a table of checks, details and a hint."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.panel import Panel
+from rich.status import Status
+from rich.table import Table
+from rich.text import Text
+
+from grader.feedback import Code, Detail, Explanation, LayerDiff, NumTable, Series, detail_text
+from grader.i18n import Msg, tr
+from grader.judge import Reporter
+from grader.results import CheckResult, ExerciseResult
+
+MARKS = {"passed": ("✓", "green"), "failed": ("✗", "red"), "not_attempted": ("–", "yellow")}
+
+
+def detail_renderable(detail: Detail, lang: str) -> Any:
+    if isinstance(detail, (NumTable, LayerDiff)):
+        header, body = detail.cells(lang)
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+        for column in header:
+            table.add_column(column, overflow="fold")
+        for row in body:
+            style = None
+            if isinstance(detail, LayerDiff):
+                style = "green" if row[-1] == "✓" else "red"
+            table.add_row(*(Text(str(cell)) for cell in row), style=style)  # Text: "[nan]" is not markup
+        return table
+    if isinstance(detail, Code):
+        return Text(detail.text, style="cyan")
+    if isinstance(detail, Explanation):
+        return Text(detail_text(detail, lang), style="magenta")
+    if isinstance(detail, Series):
+        return series_renderable(detail, lang)
+    return Text(str(detail))
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def series_renderable(detail: Series, lang: str, width: int = 30) -> Text:
+    """Each line as a sparkline with its first and last values; lines whose names share the first
+    word ("x expected", "x yours") share one scale, so two paths can be compared by eye."""
+    finite = lambda values: [float(v) for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
+    scales: dict[str, list[float]] = {}
+    for name, values in detail.lines.items():
+        scales.setdefault((name.split() or [""])[0], []).extend(finite(values))
+    pad = max((len(name) for name in detail.lines), default=0)
+    text = Text(tr(detail.title, lang))
+    for name, values in detail.lines.items():
+        values = list(values)
+        shown = values if len(values) <= width else [values[round(i * (len(values) - 1) / (width - 1))] for i in range(width)]
+        group = scales[(name.split() or [""])[0]] or [0.0]
+        low, high = min(group), max(group)
+        marks = "".join(
+            "·" if not finite([v]) else SPARKS[3 if high == low else round((v - low) / (high - low) * 7)]
+            for v in shown
+        )
+        numbers = ", ".join(f"{v:.4g}" for v in values[:3])
+        if len(values) > 3:
+            numbers += f", … {values[-1]:.4g}"
+        text.append(f"\n  {name.ljust(pad)} ")
+        text.append(marks, style="cyan")
+        text.append(f"\n    {numbers}", style="dim")
+    return text
+
+
+class CheckRow:
+    def __init__(self, check: CheckResult, lang: str) -> None:
+        self.check = check
+        self.lang = lang
+
+    def cells(self) -> tuple[Text, Text, Text, Any]:
+        mark, colour = MARKS.get(self.check.status, ("?", "white"))
+        title = Text(tr(self.check.title, self.lang))
+        if self.check.hidden:
+            title.append(f" [{tr(Msg('hidden'), self.lang)}]", style="dim")
+        points = Text(f"{self.check.points:g}/{self.check.max_points:g}")
+        parts: list[Any] = []
+        if self.check.status == "not_attempted" and not self.check.message:
+            parts.append(Text(tr(Msg("not_attempted_status"), self.lang), style="yellow"))
+        if self.check.message:
+            parts.append(Text(tr(self.check.message, self.lang), style=None if self.check.passed else colour))
+        parts += [detail_renderable(d, self.lang) for d in self.check.details]
+        return Text(mark, style=f"bold {colour}"), title, points, Group(*parts)
+
+
+class ExerciseView:
+    """Renders an :class:`ExerciseResult` (rich's ``__rich_console__`` protocol)."""
+
+    def __init__(self, result: ExerciseResult, lang: str) -> None:
+        self.result = result
+        self.lang = lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        r, lang = self.result, self.lang
+        table = Table(box=box.SIMPLE, expand=True, show_edge=False)
+        table.add_column("", width=1)
+        table.add_column(tr(Msg("check"), lang), ratio=2)
+        table.add_column(tr(Msg("points"), lang), justify="right", no_wrap=True)
+        table.add_column(tr(Msg("result"), lang), ratio=3)
+        for check in r.checks:
+            table.add_row(*CheckRow(check, lang).cells())
+        body: list[Any] = []
+        if r.problem:
+            body.append(Text(tr(r.problem, lang), style="bold red"))
+        body += [Text(tr(note, lang), style="yellow") for note in r.notes]
+        body.append(table)
+        colour = "green" if r.passed else ("yellow" if r.status == "not_attempted" else "red")
+        footer = Text()
+        footer.append(f"{tr(Msg('score'), lang)} {r.score:g}/{r.max_score:g}", style=f"bold {colour}")
+        footer.append(f"  ·  {tr(Msg('time'), lang)} {r.seconds:.2f} s")
+        footer.append(f"  ·  {tr(Msg('device'), lang)} {r.device}")
+        footer.append(f"  ·  {tr(Msg('seed'), lang)} {r.seed}")
+        body.append(footer)
+        public, hidden = r.counts
+        note = tr(Msg("checks_summary", public=public, hidden=hidden), lang)
+        if not r.hidden_run:
+            note += " · " + tr(Msg("hidden_not_run"), lang)
+        body.append(Text(note, style="dim"))
+        if r.passed:
+            body.append(Text(tr(Msg("all_passed"), lang), style="bold green"))
+        else:
+            hint = next((c.hint for c in r.checks if c.status == "failed" and c.hint), None)
+            if hint is None and r.hints:
+                hint = r.hints[0]
+            if hint:
+                body.append(Text(f"{tr(Msg('hint'), lang)}: {tr(hint, lang)}", style="cyan"))
+            short_id = r.exercise.split("_")[0]
+            body.append(Text(tr(Msg("next_hint", id=short_id), lang) + "  ·  " + tr(Msg("run_with_seed", seed=r.seed), lang), style="dim"))
+        if r.output:
+            body.append(Text(f"{tr(Msg('student_output'), lang)}:", style="bold"))
+            shown = r.output.rstrip()
+            if r.output_dropped:
+                shown += "\n" + tr(Msg("truncated", n=r.output_dropped), lang)
+            body.append(Text(shown, style="dim"))
+        title = f"{r.exercise} · {tr(r.title, lang)}"
+        yield Panel(Group(*body), title=title, title_align="left", border_style=colour, box=box.ROUNDED)
+
+
+class LiveReporter(Reporter):
+    """A spinner with the current step and, during training, the epoch and loss."""
+
+    def __init__(self, console: Console, lang: str) -> None:
+        self.console = console
+        self.lang = lang
+        self.live: Status | None = None
+        self.label = ""
+
+    def __enter__(self) -> "LiveReporter":
+        if self.console.is_terminal:
+            self.live = self.console.status("")
+            self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+    def status(self, text: str) -> None:
+        self.label = text
+        if self.live is not None:
+            self.live.update(text)
+
+    def event(self, event: dict) -> None:
+        if self.live is None or event.get("event") != "epoch":
+            return
+        logs = event.get("logs") or {}
+        shown = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if isinstance(v, float))
+        self.live.update(f"{self.label} · epoch {event.get('epoch', 0) + 1} · {shown}")
+
+
+class AssignmentView:
+    """The summary table of a whole assignment (rich protocol)."""
+
+    def __init__(self, result: Any, lang: str) -> None:
+        self.result = result
+        self.lang = lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        r, lang = self.result, self.lang
+        table = Table(box=box.SIMPLE_HEAVY, title=tr(Msg("assignment_title"), lang), title_justify="left")
+        for key, justify in (("col_exercise", "left"), ("col_title", "left"), ("score", "right"),
+                             ("col_points", "right"), ("col_status", "left"), ("time", "right")):
+            table.add_column(tr(Msg(key), lang), justify=justify)
+        colours = {"passed": "green", "failing": "red", "not_attempted": "yellow"}
+        for item in r.results:
+            key = {"failing": "status_failing", "passed": "status_passed"}.get(item.status, "status_not_attempted")
+            table.add_row(item.exercise, tr(item.title, lang), f"{item.score:g}", f"{item.max_score:g}",
+                          Text(tr(Msg(key), lang), style=colours.get(item.status)), f"{item.seconds:.1f} s")
+        table.add_section()
+        table.add_row(Text(tr(Msg("total"), lang), style="bold"), "", Text(f"{r.score:g}", style="bold"),
+                      f"{r.max_score:g}", f"{r.percent:.1f}%", f"{r.seconds:.1f} s")
+        if r.problem:
+            yield Text(tr(r.problem, lang), style="bold red")
+        yield table
+        yield Text(f"{tr(Msg('device'), lang)} {r.device}  ·  {tr(Msg('seed'), lang)} {r.seed}", style="dim")

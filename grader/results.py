@@ -1,0 +1,127 @@
+"""Results of grading: per check and per exercise, and their Gradescope-compatible JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader import __version__
+from grader.feedback import Detail, detail_text
+from grader.i18n import Msg, Text, TextLike, tr
+
+
+@dataclass
+class CheckResult:
+    name: str
+    title: Text
+    points: float
+    max_points: float
+    status: str  # passed | failed | not_attempted
+    message: TextLike | None = None
+    details: list[Detail] = field(default_factory=list)
+    hidden: bool = False
+    hint: Text | None = None
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def output(self, lang: str) -> str:
+        parts = [tr(self.message, lang)] if self.message else []
+        parts += [detail_text(d, lang) for d in self.details]
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class ExerciseResult:
+    exercise: str
+    title: Text
+    checks: list[CheckResult]
+    seed: int
+    lang: str
+    device: str = "cpu"
+    seconds: float = 0.0
+    output: str = ""
+    output_dropped: int = 0
+    hidden_run: bool = False
+    hidden_points_absent: float = 0.0
+    hints: list[Text] = field(default_factory=list)
+    problem: TextLike | None = None  # a verdict for the whole file: syntax error, crash at load
+    notes: list[TextLike] = field(default_factory=list)  # how the file was read (e.g. notebook cells left out)
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.points for c in self.checks), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_points for c in self.checks), 4)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+    @property
+    def status(self) -> str:
+        if self.passed:
+            return "passed"
+        if all(c.status == "not_attempted" for c in self.checks):
+            return "not_attempted"
+        return "failing"
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        hidden = sum(1 for c in self.checks if c.hidden)
+        return len(self.checks) - hidden, hidden
+
+    def summary_text(self, lang: str) -> str:
+        public, hidden = self.counts
+        lines = [tr(self.problem, lang)] if self.problem else []
+        lines += [tr(note, lang) for note in self.notes]
+        lines.append(tr(Msg("checks_summary", public=public, hidden=hidden), lang))
+        if not self.hidden_run:
+            lines.append(tr(Msg("hidden_not_run"), lang))
+        if self.output:
+            lines.append(f"{tr(Msg('student_output'), lang)}:\n{self.output}")
+            if self.output_dropped:
+                lines.append(tr(Msg("truncated", n=self.output_dropped), lang))
+        return "\n".join(lines)
+
+
+def gradescope_tests(result: ExerciseResult, lang: str, number_prefix: str = "") -> list[dict[str, Any]]:
+    tests = []
+    for i, check in enumerate(result.checks, start=1):
+        tests.append(
+            {
+                "name": f"{result.exercise}: {tr(check.title, lang)}",
+                "number": f"{number_prefix}{i}",
+                "score": check.points,
+                "max_score": check.max_points,
+                "status": "passed" if check.passed else "failed",
+                "output": check.output(lang),
+                "visibility": "after_due_date" if check.hidden else "visible",
+                "tags": [result.exercise, check.name, check.status],
+            }
+        )
+    return tests
+
+
+def to_gradescope(result: ExerciseResult) -> dict[str, Any]:
+    """Gradescope's results.json, with the grader's own fields beside it."""
+    lang = result.lang
+    return {
+        "score": result.score,
+        "max_score": result.max_score,
+        "execution_time": round(result.seconds, 3),
+        "output": result.summary_text(lang),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": gradescope_tests(result, lang),
+        "exercise": result.exercise,
+        "status": result.status,
+        "seed": result.seed,
+        "device": result.device,
+        "lang": lang,
+        "grader_version": __version__,
+    }

@@ -1,0 +1,67 @@
+"""The student's progress: best score, last graded time and hints seen, in a small JSON file."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from grader.report.json_result import write_atomic
+
+STATE_FILE = ".grade_state.json"
+
+
+class Progress:
+    def __init__(self, root: Path) -> None:
+        self.path = root / STATE_FILE
+        self.data: dict[str, Any] = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {"exercises": {}}
+        if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
+            return {"exercises": {}}
+        return data
+
+    def entry(self, exercise: str) -> dict[str, Any]:
+        entry = self.data["exercises"].get(exercise)
+        return entry if isinstance(entry, dict) else {}
+
+    def record(self, exercise: str, score: float, max_score: float, status: str) -> None:
+        entry = dict(self.entry(exercise))
+        best = entry.get("best")
+        if not isinstance(best, (int, float)) or score > best:
+            entry["best"] = score
+        entry.update(max=max_score, last_score=score, last_status=status, last_graded=time.strftime("%Y-%m-%d %H:%M"))
+        if status == "passed":
+            entry["passed"] = True
+        self.data["exercises"][exercise] = entry
+        self.save()
+
+    def status(self, exercise: str) -> str:
+        entry = self.entry(exercise)
+        if entry.get("passed"):
+            return "passed"
+        if entry.get("last_status") in (None, "not_attempted"):
+            return "not_attempted"
+        return "failing"
+
+    def next_hint(self, exercise: str, available: int) -> int:
+        """The index of the next hint to show, counting this one as seen."""
+        entry = dict(self.entry(exercise))
+        index = int(entry.get("hints_seen", 0) or 0)
+        if index >= available:
+            return available
+        entry["hints_seen"] = index + 1
+        self.data["exercises"][exercise] = entry
+        self.save()
+        return index
+
+    def save(self) -> None:
+        try:
+            write_atomic(self.path, json.dumps(self.data, ensure_ascii=False, indent=1))
+        except OSError:
+            pass  # a read-only course folder still grades

@@ -1,0 +1,48 @@
+"""ex05 hidden checks: random rows and batches, fresh every run, compared with the reference."""
+
+import numpy as np
+
+from grader.catalog import public_checks_of
+from grader.checks import check
+
+public = public_checks_of(__file__)
+
+
+def _probabilities(rng, shape, zeros=True):
+    y = rng.random(shape) ** 2
+    if zeros:
+        y[rng.random(shape) < 0.2] = 0.0
+    return y / np.maximum(y.sum(axis=-1, keepdims=True), 1e-12)
+
+
+def _one_hot(rng, rows, classes):
+    return np.eye(classes)[rng.integers(0, classes, size=rows)]
+
+
+def _cases(rng):
+    cases = []
+    for _ in range(3):
+        classes = int(rng.integers(3, 12))
+        cases.append((_probabilities(rng, classes), _one_hot(rng, 1, classes)[0]))
+        rows = int(rng.integers(2, 9))
+        cases.append((_probabilities(rng, (rows, classes)), _one_hot(rng, rows, classes)))
+    return cases
+
+
+@check(title={"ko": "MSE: 무작위 입력", "en": "MSE: random inputs"}, points=1.5, needs="mean_squared_error")
+def mse_random(ctx):
+    ctx.expect_cases("mean_squared_error", _cases(ctx.rng), ctx.reference.mean_squared_error,
+                     label="mean_squared_error(y, t)", mistakes=public.MSE_MISTAKES)
+
+
+@check(title={"ko": "교차 엔트로피: 무작위 입력과 배치", "en": "Cross-entropy: random rows and batches"}, points=1.5,
+       needs="cross_entropy_error")
+def cee_random(ctx):
+    ctx.expect_cases("cross_entropy_error", _cases(ctx.rng), ctx.reference.cross_entropy_error,
+                     label="cross_entropy_error(y, t)", rtol=1e-4, mistakes=public.CEE_MISTAKES)
+
+
+@check(title={"ko": "MAE: 무작위 입력", "en": "MAE: random inputs"}, points=1, needs="mean_absolute_error")
+def mae_random(ctx):
+    ctx.expect_cases("mean_absolute_error", _cases(ctx.rng), ctx.reference.mean_absolute_error,
+                     label="mean_absolute_error(y, t)")

@@ -1,0 +1,28 @@
+"""ex12 hidden check: build_classifier with a random input shape and class count must use its arguments."""
+
+import numpy as np
+
+from grader.catalog import public_checks_of
+from grader.checks import check
+from grader.i18n import Msg
+
+public = public_checks_of(__file__)
+
+
+@check(title={"ko": "다른 입력 모양과 클래스 수", "en": "Another input shape and class count"}, points=2,
+       needs="build_classifier")
+def other_shapes(ctx):
+    shape = (int(ctx.rng.integers(5, 13)), int(ctx.rng.integers(5, 13)))
+    classes = int(ctx.rng.choice([c for c in range(3, 16) if c != public.NUM_CLASSES]))
+    label = "build_classifier(input_shape, num_classes)"
+    model = ctx.call("build_classifier", shape, classes, label=label)
+    facts = ctx.describe(model, label)
+    ctx.expect(facts["inputs"] == [[None, *shape]],
+               Msg("expected_got", expected=f"input (None, {shape[0]}, {shape[1]})",
+                   got=[tuple(s) for s in facts["inputs"]] or "—"))
+    ctx.expect(facts["outputs"] == [[None, classes]],
+               Msg("expected_got", expected=f"output (None, {classes})", got=[tuple(s) for s in facts["outputs"]] or "—"))
+    n = int(ctx.rng.integers(3, 9))
+    out = np.asarray(ctx.predict(model, ctx.rng.random((n, *shape), dtype=np.float32)), dtype=float)
+    ctx.expect(out.shape == (n, classes), Msg("wrong_shape", call="model(x)", got=out.shape, expected=(n, classes)))
+    ctx.expect_close(out.sum(axis=1), np.ones(n), label="model(x).sum(axis=1)", rtol=1e-4, atol=1e-4)

@@ -1,0 +1,47 @@
+"""ex13 hidden checks: random schedules, fresh every run; cosine decay is compared with Keras' own
+CosineDecay, computed in the trusted TensorFlow oracle."""
+
+from grader.catalog import public_checks_of
+from grader.checks import check
+
+public = public_checks_of(__file__)
+
+KERAS_COSINE = """
+result = [float(keras.optimizers.schedules.CosineDecay(lr0, total, alpha=alpha)(t))
+          for lr0, t, total, alpha in cases]
+"""
+
+
+@check(title={"ko": "계단식·지수 감쇠: 무작위 값", "en": "Step and exponential decay: random values"}, points=2,
+       needs=("step_decay", "exponential_decay"))
+def step_exponential_random(ctx):
+    rng = ctx.rng
+    cases = []
+    for i in range(8):
+        epochs_drop = int(rng.integers(2, 20))
+        # every other epoch sits exactly on a drop, where floor and off-by-one errors show
+        epoch = epochs_drop * int(rng.integers(1, 6)) if i % 2 else int(rng.integers(0, 100))
+        cases.append((float(rng.uniform(0.001, 1.0)), float(rng.uniform(0.1, 0.9)), epochs_drop, epoch))
+    ctx.expect_cases("step_decay", cases, ctx.reference.step_decay, label="step_decay(lr0, drop, epochs_drop, epoch)",
+                     rtol=public.RTOL, atol=public.ATOL, mistakes=public.STEP_MISTAKES)
+    cases = [(float(rng.uniform(0.001, 1.0)), float(rng.uniform(0.001, 0.5)), int(rng.integers(0, 50)))
+             for _ in range(6)]
+    ctx.expect_cases("exponential_decay", cases, ctx.reference.exponential_decay, label="exponential_decay(lr0, k, t)",
+                     rtol=public.RTOL, atol=public.ATOL, mistakes=public.EXP_MISTAKES)
+
+
+@check(title={"ko": "코사인 감쇠: Keras CosineDecay 와 비교", "en": "Cosine decay: compared with Keras' CosineDecay"},
+       points=2, needs="cosine_decay")
+def cosine_keras(ctx):
+    rng = ctx.rng
+    cases = []
+    for i in range(8):
+        total = int(rng.integers(10, 5000))
+        t = int(rng.integers(total + 1, 2 * total)) if i in (3, 7) else int(rng.integers(0, total + 1))
+        alpha = 0.0 if i < 3 else float(rng.uniform(0.01, 0.5))
+        cases.append((float(rng.uniform(0.001, 1.0)), t, total, alpha))
+    keras_values = dict(zip(cases, ctx.oracle_run(KERAS_COSINE, cases=cases)))
+    # Keras computes in float32: about 1e-7 of lr0
+    ctx.expect_cases("cosine_decay", cases, lambda *case: keras_values[case],
+                     label="cosine_decay(lr0, t, total_steps, alpha)", rtol=1e-5, atol=1e-7,
+                     mistakes=public.COSINE_MISTAKES)

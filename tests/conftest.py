@@ -1,0 +1,34 @@
+"""Shared fixtures: the course catalog of this repository, and a runner for the `grade` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("GRADE_ROOT", str(ROOT))
+os.environ["NO_COLOR"] = "1"
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from grader.catalog import Catalog
+
+    return Catalog(ROOT)
+
+
+def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `grade` as a student would, in a separate process."""
+    full_env = {**os.environ, "GRADE_ROOT": str(ROOT), "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

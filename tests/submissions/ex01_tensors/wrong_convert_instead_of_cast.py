@@ -1,0 +1,24 @@
+# expect-fail: to_float32_examples, to_float32_random
+# expect-message: do not change the dtype of an existing tensor
+# tf.constant cannot change the dtype of a tensor.
+import tensorflow as tf
+
+
+def make_rank3_tensor():
+    return tf.reshape(tf.range(1, 28), (3, 3, 3))
+
+
+def rank_of(t):
+    return t.ndim
+
+
+def make_float16(value):
+    return tf.constant(value, dtype=tf.float16)
+
+
+def to_float32(t):
+    return tf.constant(t, dtype=tf.float32)
+
+
+def add_tensors(a, b):
+    return a + tf.cast(b, a.dtype)

@@ -1,0 +1,28 @@
+# expect-fail: wide_deep_graph, wide_deep_params, wide_deep_paths
+# expect-message: auxiliary output sits on the concatenation
+# The auxiliary output is put on the concatenation instead of hidden2.
+import keras
+from keras import layers
+
+
+def build_model():
+    inputs = keras.Input(shape=(100, 100, 3))
+    x = layers.Flatten()(inputs)
+    x = layers.Dense(400, activation="relu")(x)
+    x = layers.Dense(200, activation="relu")(x)
+    return keras.Model(inputs, layers.Dense(100, activation="softmax")(x))
+
+
+def build_wide_deep_model():
+    input_a = keras.Input(shape=(5,))
+    input_b = keras.Input(shape=(6,))
+    hidden1 = layers.Dense(30, activation="relu")(input_b)
+    hidden2 = layers.Dense(30, activation="relu")(hidden1)
+    concat = layers.concatenate([input_a, hidden2])
+    output = layers.Dense(1)(concat)
+    aux_output = layers.Dense(1)(concat)
+    return keras.Model(inputs=[input_a, input_b], outputs=[output, aux_output])
+
+
+def compile_wide_deep(model):
+    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="sgd")

@@ -1,0 +1,30 @@
+# expect-fail: functional_api
+# expect-message: instead of keras.Sequential
+# build_model is still the Sequential model of ex02.
+import keras
+from keras import layers
+
+
+def build_model():
+    return keras.Sequential([
+        keras.Input(shape=(100, 100, 3)),
+        layers.Flatten(),
+        layers.Dense(400, activation="relu"),
+        layers.Dense(200, activation="relu"),
+        layers.Dense(100, activation="softmax"),
+    ])
+
+
+def build_wide_deep_model():
+    input_a = keras.Input(shape=(5,))
+    input_b = keras.Input(shape=(6,))
+    hidden1 = layers.Dense(30, activation="relu")(input_b)
+    hidden2 = layers.Dense(30, activation="relu")(hidden1)
+    concat = layers.concatenate([input_a, hidden2])
+    output = layers.Dense(1)(concat)
+    aux_output = layers.Dense(1)(hidden2)
+    return keras.Model(inputs=[input_a, input_b], outputs=[output, aux_output])
+
+
+def compile_wide_deep(model):
+    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="sgd")

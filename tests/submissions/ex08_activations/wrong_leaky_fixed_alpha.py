@@ -1,0 +1,37 @@
+# expect-fail: leaky_relu_values, parametric_random
+# expect-message: ignored the alpha
+import numpy as np
+
+
+def step_function(x):
+    return np.array(x > 0, dtype=int)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def tanh(x):
+    return np.tanh(x)
+
+
+def relu(x):
+    return np.maximum(0, x)
+
+
+def leaky_relu(x, alpha=0.1):
+    return np.maximum(0.1 * x, x)
+
+
+def elu(x, alpha=1.0):
+    return np.where(x > 0, x, alpha * (np.exp(x) - 1))
+
+
+def sigmoid_grad(x):
+    return sigmoid(x) * (1 - sigmoid(x))
+
+
+
+def softmax(x):
+    exp = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return exp / np.sum(exp, axis=-1, keepdims=True)

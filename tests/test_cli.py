@@ -1,0 +1,152 @@
+"""The `grade` command: names, exit codes, languages, JSON, progress, hints and plain output."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from grader.catalog import Catalog, CatalogError
+from grader.i18n import LANGS, MESSAGES, default_lang
+from tests.conftest import ROOT, run_grade
+
+REFERENCE = ROOT / "solutions" / "ex05_losses" / "losses.py"
+
+
+@pytest.mark.parametrize("name", ["ex05", "5", "05", "losses", "ex05_losses", "EX05"])
+def test_exercise_resolves_by_id_number_or_slug(name):
+    assert Catalog(ROOT).resolve(name).name == "ex05_losses"
+
+
+def test_unknown_exercise_is_a_usage_error_with_exit_code_2():
+    proc = run_grade("ex99", "--lang", "en")
+    assert proc.returncode == 2
+    assert "No exercise called 'ex99'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_submission_file_is_a_usage_error_with_exit_code_2(tmp_path):
+    proc = run_grade("ex05", "--submission", str(tmp_path / "nope.py"), "--lang", "ko")
+    assert proc.returncode == 2
+    assert "파일이 없습니다" in proc.stderr
+
+
+def test_reference_exits_0_and_stub_exits_1():
+    assert run_grade("ex05", "--submission", str(REFERENCE), "--seed", "2").returncode == 0
+    assert run_grade("ex05", "--seed", "2", env={"GRADE_STATE_DIR": ""}).returncode == 1
+
+
+def test_json_result_is_gradescope_shaped_and_alone_on_stdout():
+    proc = run_grade("ex05", "--submission", str(REFERENCE), "--format", "json", "--seed", "4", "--lang", "en")
+    result = json.loads(proc.stdout)
+    assert {"score", "max_score", "execution_time", "output", "tests", "exercise", "seed", "device", "lang", "grader_version"} <= set(result)
+    assert result["seed"] == 4 and result["lang"] == "en" and result["device"] == "cpu"
+    assert result["score"] == result["max_score"] == 10
+    for number, test in enumerate(result["tests"], 1):
+        assert {"name", "number", "score", "max_score", "status", "output", "visibility"} <= set(test)
+        assert test["status"] in ("passed", "failed") and test["number"] == str(number)
+    assert {t["visibility"] for t in result["tests"]} == {"visible", "after_due_date"}
+
+
+def test_json_output_option_writes_the_file(tmp_path):
+    out = tmp_path / "r.json"
+    proc = run_grade("ex05", "--submission", str(REFERENCE), "--format", "json", "--output", str(out))
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert json.loads(out.read_text())["score"] == 10
+
+
+def test_seed_makes_hidden_inputs_reproducible(tmp_path):
+    wrong = ROOT / "tests" / "submissions" / "ex05_losses" / "wrong_hardcoded_example.py"
+    a = run_grade("ex05", "--submission", str(wrong), "--format", "json", "--seed", "9")
+    b = run_grade("ex05", "--submission", str(wrong), "--format", "json", "--seed", "9")
+    strip = lambda r: [(t["name"], t["score"], t["output"]) for t in json.loads(r.stdout)["tests"]]
+    assert strip(a) == strip(b)
+
+
+def test_hidden_check_failures_never_print_expected_values():
+    wrong = ROOT / "tests" / "submissions" / "ex05_losses" / "wrong_mse_mean.py"
+    result = json.loads(run_grade("ex05", "--submission", str(wrong), "--format", "json", "--seed", "3").stdout)
+    hidden = [t for t in result["tests"] if t["visibility"] != "visible" and t["status"] == "failed"]
+    assert hidden
+    for test in hidden:
+        assert "(hidden)" in test["output"]
+        assert "expected" in test["output"]
+
+
+def test_common_mistake_gets_a_targeted_explanation():
+    wrong = ROOT / "tests" / "submissions" / "ex05_losses" / "wrong_mse_mean.py"
+    proc = run_grade("ex05", "--submission", str(wrong), "--lang", "ko", "--seed", "3")
+    assert "흔한 실수" in proc.stdout and "합의 절반" in proc.stdout
+
+
+def test_plain_output_has_no_ansi_codes_when_not_a_terminal():
+    proc = run_grade("ex05", "--submission", str(REFERENCE), "--seed", "1")
+    assert "\x1b[" not in proc.stdout
+    assert "ex05_losses" in proc.stdout and "10/10" in proc.stdout
+
+
+def test_syntax_error_shows_the_students_line(tmp_path):
+    path = tmp_path / "losses.py"
+    path.write_text("import numpy as np\n\ndef mean_squared_error(y, t):\n    return 0.5 * np.sum((y - t) ** 2\n")
+    proc = run_grade("ex05", "--submission", str(path), "--lang", "en", "--format", "json")
+    result = json.loads(proc.stdout)
+    assert proc.returncode == 1 and result["score"] == 0
+    assert "Syntax error (line 4" in result["output"] or "Syntax error (line 4" in result["tests"][0]["output"]
+    assert "return 0.5 * np.sum((y - t) ** 2" in result["tests"][0]["output"]
+
+
+def test_missing_function_is_named_and_the_rest_still_grades(tmp_path):
+    source = REFERENCE.read_text().replace("def mean_absolute_error", "def mae_renamed")
+    path = tmp_path / "losses.py"
+    path.write_text(source)
+    result = json.loads(run_grade("ex05", "--submission", str(path), "--format", "json", "--lang", "en").stdout)
+    mae = [t for t in result["tests"] if "MAE" in t["name"]]
+    assert all(t["score"] == 0 and "`mean_absolute_error` is missing" in t["output"] for t in mae)
+    assert result["score"] == result["max_score"] - sum(t["max_score"] for t in mae)
+
+
+def test_progress_table_and_hints_use_a_state_file(tmp_path):
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "exercises", course / "exercises")
+    env = {"GRADE_ROOT": str(course)}
+    first = run_grade("hint", "ex05", "--lang", "en", env=env)
+    second = run_grade("hint", "ex05", "--lang", "en", env=env)
+    assert "Hint 1/3" in first.stdout and "Hint 2/3" in second.stdout
+    run_grade("ex05", "--lang", "en", env=env)
+    table = run_grade("--lang", "en", env=env)
+    assert table.returncode == 0
+    assert re.search(r"ex05.*not attempted", table.stdout)
+    state = json.loads((course / ".grade_state.json").read_text())
+    assert state["exercises"]["ex05_losses"]["hints_seen"] == 2
+
+
+def test_list_shows_every_exercise():
+    proc = run_grade("list", "--lang", "en")
+    for exercise in Catalog(ROOT).items:
+        assert exercise.name in proc.stdout
+
+
+@pytest.mark.parametrize("env,lang", [({"LANG": "ko_KR.UTF-8"}, "ko"), ({"LANG": "en_US.UTF-8"}, "en"), ({"LC_ALL": "ko_KR"}, "ko"), ({}, "en")])
+def test_default_language_follows_the_locale(env, lang):
+    assert default_lang(env) == lang
+
+
+def test_every_message_exists_in_both_languages():
+    for key, texts in MESSAGES.items():
+        assert set(texts) == set(LANGS), key
+        assert all(texts[lang].strip() for lang in LANGS), key
+        fields = {lang: sorted(re.findall(r"{(\w+)", texts[lang])) for lang in LANGS}
+        assert fields["ko"] == fields["en"], key
+
+
+def test_broken_exercise_metadata_is_a_clear_error(tmp_path):
+    folder = tmp_path / "exercises" / "ex01_broken"
+    folder.mkdir(parents=True)
+    (folder / "exercise.toml").write_text("title = [")
+    with pytest.raises(CatalogError):
+        Catalog(tmp_path).items
+    proc = run_grade("list", env={"GRADE_ROOT": str(tmp_path)})
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
