@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from grader.catalog import Catalog, CatalogError, Exercise
 from grader.i18n import Msg, TextLike
-from grader.judge import Options, Reporter, exercise_limits, grade
+from grader.judge import Options, Oracle, Reporter, exercise_limits, grade
 from grader.results import CheckResult, ExerciseResult, gradescope_tests
 from grader.sandbox import Session
 
@@ -46,7 +46,7 @@ class AssignmentResult:
 
     @property
     def device(self) -> str:
-        devices = sorted({r.device for r in self.results if r.device != "cpu"})
+        devices = sorted({r.device for r in self.results if r.device not in ("cpu", "-", "")})
         return ", ".join(devices) or "cpu"
 
 
@@ -165,6 +165,25 @@ def grader_error(exercise: Exercise, options: Options, message: TextLike) -> Exe
     return ExerciseResult(exercise.name, exercise.title, [check], options.seed, options.lang, problem=message)
 
 
+def reference_submission(catalog: Catalog, folder: Path, only: set[str] | None = None) -> Path:
+    """A student's copy of exercises/ holding every reference solution and every right quiz answer."""
+    import tomli_w
+
+    from grader import quiz
+
+    for item in catalog.items:
+        if only is not None and item.id not in only:
+            continue
+        target = folder / item.name
+        target.mkdir(parents=True, exist_ok=True)
+        if item.kind == "quiz":
+            answers = quiz.right_answers(quiz.load_quiz(item, public=False))
+            (target / quiz.ANSWERS_FILE).write_text(tomli_w.dumps(answers), encoding="utf-8")
+        elif item.reference_path is not None:
+            shutil.copy(item.reference_path, target / item.meta["file"])
+    return folder
+
+
 # --- grading --------------------------------------------------------------------------------------
 
 
@@ -175,6 +194,10 @@ class SharedSessions:
     options: Options
     reporter: Reporter
     sessions: dict[bool, Session] = field(default_factory=dict)
+    oracle: Oracle | None = None
+
+    def __post_init__(self) -> None:
+        self.oracle = Oracle(self.options)  # trusted TensorFlow for expected values, shared too
 
     def get(self, exercise: Exercise) -> Session:
         key = exercise.tensorflow
@@ -195,6 +218,7 @@ class SharedSessions:
         for session in self.sessions.values():
             session.close()
         self.sessions.clear()
+        self.oracle.close()
 
 
 def attempted(exercise: Exercise, path: Path | None) -> bool:
@@ -217,7 +241,7 @@ def grade_one(
 
         return quiz.grade_answers_file(exercise, path, options)
     session = shared.get(exercise) if shared is not None else None
-    return grade(exercise, path, options, reporter, session=session)
+    return grade(exercise, path, options, reporter, session=session, oracle=shared.oracle if shared else None)
 
 
 def iter_assignment(

@@ -451,15 +451,24 @@ def autograder_command(zip_path: Annotated[Path, typer.Argument(help="The zip to
 
 @app.command("demo")
 def demo_command(lang: LangOpt = None, seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1) -> None:
-    """Grade every exercise's reference solution (instructor: needs solutions/)."""
+    """Grade every reference solution and the right quiz answers (instructor: needs solutions/)."""
+    import tempfile
+
+    from grader.assignment import grade_assignment, reference_submission
+    from grader.judge import Options
+    from grader.report.terminal import AssignmentView, ExerciseView, LiveReporter
+
     lang_code = _lang(lang)
-    failures = 0
-    for item in _catalog().items:
-        if item.kind != "exercise" or item.reference_path is None:
-            continue
-        result = run_grade(item, item.reference_path, lang_code, seed, "auto", Format.text, None)
-        failures += 0 if result.passed else 1
-    raise typer.Exit(1 if failures else 0)
+    catalog = _catalog()
+    console = make_console()
+    with tempfile.TemporaryDirectory(prefix="grade-demo-") as tmp:
+        folder = reference_submission(catalog, Path(tmp) / "references")
+        with LiveReporter(console, lang_code) as reporter:
+            result = grade_assignment(catalog, folder, Options(lang=lang_code, seed=seed), reporter)
+    for item in result.results:
+        console.print(ExerciseView(item, lang_code))
+    console.print(AssignmentView(result, lang_code))
+    raise typer.Exit(0 if result.passed else 1)
 
 
 def main() -> None:

@@ -64,6 +64,11 @@ class Oracle:
             self.session = Session(tensorflow=True, device="cpu", seed=self.options.seed, limits=limits).start()
         return self.session
 
+    def fresh_budget(self) -> None:
+        """A shared oracle gets its full time budget again for each exercise."""
+        if self.session is not None:
+            self.session.begin(self.session.limits)
+
     def close(self) -> None:
         if self.session is not None:
             self.session.close()
@@ -76,6 +81,7 @@ def grade(
     options: Options,
     reporter: Reporter | None = None,
     session: Session | None = None,
+    oracle: Oracle | None = None,
 ) -> ExerciseResult:
     """Grade ``submission`` against ``exercise``; student code runs only inside the sandbox."""
     reporter = reporter or Reporter()
@@ -100,7 +106,9 @@ def grade(
     specs = collect(exercise.public_checks_module(), hidden=False)
     hidden_module = exercise.hidden_checks_module() if options.hidden else None
     specs += collect(hidden_module, hidden=True)
-    oracle = Oracle(options)
+    own_oracle = oracle is None
+    oracle = oracle or Oracle(options)
+    oracle.fresh_budget()
     if hidden_module is not None and exercise.meta.get("oracle_tensorflow") and problem is None:
         oracle.get()  # start importing TensorFlow now, beside the student's sandbox
 
@@ -144,7 +152,8 @@ def grade(
     finally:
         if own_session and session is not None:
             session.close()
-        oracle.close()
+        if own_oracle:
+            oracle.close()
         remove_loadable(loadable, submission)
         result.seconds = time.monotonic() - started
     return result

@@ -137,14 +137,14 @@ def expect_io(ctx):
 
 
 def graph_text(facts, io):
-    """The student's connections, one per line: `Dense(30, relu) → Dense(30, relu)`."""
+    """The student's connections, one per line: `dense Dense(30, relu)  →  dense_1 Dense(30, relu)`."""
     layers = {l["name"]: l for l in facts["layers"]}
     shapes = dict(zip(io["inputs"], io["input_shapes"]))
 
     def name(n):
         if n in shapes:
-            return f"Input{tuple(shapes[n][1:])}"
-        return layer_text({k: v for k, v in layers.get(n, {"class": n}).items() if k != "output_shape"})
+            return f"{n} Input{tuple(shapes[n][1:])}"
+        return f"{n} " + layer_text({k: v for k, v in layers.get(n, {"class": n}).items() if k != "output_shape"})
 
     lines = [f"{name(src)}  →  {name(dst)}" for src, dst in facts["edges"]]
     outputs = ", ".join(name(n) for n in io["outputs"])

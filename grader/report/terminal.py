@@ -102,9 +102,9 @@ class ExerciseView:
         r, lang = self.result, self.lang
         table = Table(box=box.SIMPLE, expand=True, show_edge=False)
         table.add_column("", width=1)
-        table.add_column(tr(Msg("check"), lang), ratio=2)
+        table.add_column(tr(Msg("check"), lang), ratio=2, overflow="fold")
         table.add_column(tr(Msg("points"), lang), justify="right", no_wrap=True)
-        table.add_column(tr(Msg("result"), lang), ratio=3)
+        table.add_column(tr(Msg("result"), lang), ratio=3, overflow="fold")
         for check in r.checks:
             table.add_row(*CheckRow(check, lang).cells())
         body: list[Any] = []

@@ -19,8 +19,9 @@ def step_exponential_random(ctx):
     cases = []
     for i in range(8):
         epochs_drop = int(rng.integers(2, 20))
-        # every other epoch sits exactly on a drop, where floor and off-by-one errors show
-        epoch = epochs_drop * int(rng.integers(1, 6)) if i % 2 else int(rng.integers(0, 100))
+        # some epochs sit exactly on a drop or just before one, where floor and off-by-one errors show
+        on_drop = epochs_drop * int(rng.integers(1, 6))
+        epoch = (on_drop, on_drop - 1, int(rng.integers(0, 100)))[i % 3]
         cases.append((float(rng.uniform(0.001, 1.0)), float(rng.uniform(0.1, 0.9)), epochs_drop, epoch))
     ctx.expect_cases("step_decay", cases, ctx.reference.step_decay, label="step_decay(lr0, drop, epochs_drop, epoch)",
                      rtol=public.RTOL, atol=public.ATOL, mistakes=public.STEP_MISTAKES)
