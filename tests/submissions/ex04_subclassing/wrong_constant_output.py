@@ -1,0 +1,22 @@
+# expect-fail: random_batch
+# Runs the layers but returns the uniform distribution: the public checks (shape, sums, layers, parameters)
+# pass; only the hidden check, with different images in one batch, sees that the output ignores the input.
+import keras
+from keras import layers
+
+
+class YourModel(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.flatten = layers.Flatten()
+        self.hidden1 = layers.Dense(400, activation="relu")
+        self.hidden2 = layers.Dense(200, activation="relu")
+        self.classifier = layers.Dense(100, activation="softmax")
+
+    def call(self, inputs):
+        y = self.classifier(self.hidden2(self.hidden1(self.flatten(inputs))))
+        return keras.ops.ones_like(y) / 100.0
+
+
+def build_model():
+    return YourModel()

@@ -1,0 +1,21 @@
+# expect-fail: returns_instance, call_output
+# expect-message: returned the class YourModel itself
+# build_model returns the class, not an instance.
+import keras
+from keras import layers
+
+
+class YourModel(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.flatten = layers.Flatten()
+        self.hidden1 = layers.Dense(400, activation="relu")
+        self.hidden2 = layers.Dense(200, activation="relu")
+        self.classifier = layers.Dense(100, activation="softmax")
+
+    def call(self, inputs):
+        return self.classifier(self.hidden2(self.hidden1(self.flatten(inputs))))
+
+
+def build_model():
+    return YourModel
