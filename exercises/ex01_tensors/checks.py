@@ -131,7 +131,7 @@ def expect_cases(ctx, name, cases, expected_fn, label, *, dtype_fn, dtype_why=No
     ``args`` what is sent (``Tensor`` markers for tensors). On hidden checks the expected
     values are never shown.
     """
-    rows, wrong, explanation = [], 0, None
+    rows, wrong, candidates = [], 0, list(mistakes)
     for shown, args in cases:
         try:
             info = probe(ctx, name, args, label)
@@ -149,14 +149,13 @@ def expect_cases(ctx, name, cases, expected_fn, label, *, dtype_fn, dtype_why=No
         if np.allclose(got.astype(float), want.astype(float), rtol=rtol, atol=atol):
             continue
         wrong += 1
-        if explanation is None:
-            explanation = next((m for m in mistakes if m.matches(got, shown)), None)
+        candidates = [m for m in candidates if m.matches(got, shown)]  # a mistake must explain every wrong case
         if len(rows) < 4:
             text = ", ".join(describe_input(v) if ctx.hidden else format_value(v, width=40) for v in shown) or "—"
             rows.append(Row(text, HIDDEN if ctx.hidden else want, got))
     if not wrong:
         return
-    details = ([Explanation(explanation.explanation)] if explanation else []) + [NumTable(rows)]
+    details = [Explanation(m.explanation) for m in candidates[:1]] + [NumTable(rows)]
     if ctx.hidden:
         raise Incorrect(Msg("wrong_value_hidden", call=label, failed=wrong, total=len(cases)), *details)
     raise Incorrect(Msg("wrong_value", call=label), *details)
@@ -188,7 +187,7 @@ RANK_MISTAKES = [
 
 def expect_ranks(ctx, tensors):
     label = "rank_of(t)"
-    rows, wrong, explanation = [], 0, None
+    rows, wrong, candidates = [], 0, list(RANK_MISTAKES)
     for arr in tensors:
         info = probe(ctx, "rank_of", [Tensor(arr, str(arr.dtype))], label)
         if info["is_tensor"]:
@@ -199,13 +198,12 @@ def expect_ranks(ctx, tensors):
         if got == arr.ndim:
             continue
         wrong += 1
-        if explanation is None:
-            explanation = next((m for m in RANK_MISTAKES if m.matches(got, (arr,))), None)
+        candidates = [m for m in candidates if m.matches(got, (arr,))]  # a mistake must explain every wrong case
         shown = f"t: shape={tuple(arr.shape)}, {arr.dtype}"
         rows.append(Row(shown, HIDDEN if ctx.hidden else arr.ndim, got))
     if not wrong:
         return
-    details = ([Explanation(explanation.explanation)] if explanation else []) + [NumTable(rows[:4])]
+    details = [Explanation(m.explanation) for m in candidates[:1]] + [NumTable(rows[:4])]
     if ctx.hidden:
         raise Incorrect(Msg("wrong_value_hidden", call=label, failed=wrong, total=len(tensors)), *details)
     raise Incorrect(Msg("wrong_value", call=label), *details)

@@ -36,7 +36,7 @@ def _producer(t, only_inputs):
         try:
             if l.output is t:
                 return l.name
-        except (AttributeError, ValueError):
+        except Exception:  # a layer called several times has no single output
             pass
     return None
 
