@@ -177,7 +177,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Training failed: {error}",
     },
     "accuracy_low": {
-        "ko": "채점기가 모르는 정답으로 잰 정확도가 {got:.3f}입니다. {expected:.2f} 이상이어야 합니다.",
+        "ko": "여러분의 코드가 보지 못한 정답으로 잰 정확도가 {got:.3f}입니다. {expected:.2f} 이상이어야 합니다.",
         "en": "Accuracy on held-out data is {got:.3f}; it must be at least {expected:.2f}.",
     },
     # report

@@ -22,7 +22,8 @@ def _shape(shape: Any) -> list | None:
 
 
 def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """``MeanSquaredError`` → ``mean_squared_error``; acronyms stay whole (``SGD`` → ``sgd``)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def plain_name(spec: Any) -> Any:

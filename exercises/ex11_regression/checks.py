@@ -51,7 +51,7 @@ def names(spec):
 
 
 def optimizer_name(facts):
-    """'sgd' / 'adam' (the facts spell class names in snake case: SGD → s_g_d)."""
+    """'sgd' / 'adam', whatever the spelling of the class name."""
     return str(facts.get("optimizer") or "").replace("_", "").lower()
 
 
