@@ -21,6 +21,7 @@ demo: venv
 
 test: venv
 	$(PY) -m pytest -q
+	$(GRADE) validate
 
 bench: venv
 	$(PY) bench/bench.py

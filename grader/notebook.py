@@ -192,30 +192,10 @@ def grade_notebook(item: Any, path: Path, lang: str, seed: int) -> Any:
 
 def grade_quiz_notebook(item: Any, path: Path, lang: str, seed: int) -> Any:
     """A quiz notebook: the literal ``answer`` of each question cell, judged by grader.quiz (nothing executed)."""
-    import time
+    from grader.judge import Options
+    from grader.quiz import grade_answers_file
 
-    from grader.quiz import AnswerError, Verdict, load_quiz, parse_answer
-    from grader.results import CheckResult, ExerciseResult
-    from grader.submission import quiz_answers
-
-    started = time.monotonic()
-    quiz = load_quiz(item)
-    read = quiz_answers(path)
-    if read.problem is not None:
-        checks = [CheckResult(q.id, q.title, 0.0, q.points, "failed", read.problem) for q in quiz.questions]
-        return ExerciseResult(item.name, item.title, checks, seed, lang, device="-", hidden_run=True,
-                              hints=item.hints, problem=read.problem)
-    answers: dict[str, Any] = {}
-    verdicts: dict[str, Any] = {}
-    for question in quiz.questions:
-        try:
-            answers[question.id] = parse_answer(question, read.answers.get(question.id))
-        except AnswerError as exc:
-            verdicts[question.id] = Verdict(0.0, "wrong", exc.message)
-    result = quiz.grade(answers, seed=seed, lang=lang, verdicts=verdicts)
-    result.notes = list(read.notes)
-    result.seconds = time.monotonic() - started
-    return result
+    return grade_answers_file(item, path, Options(lang=lang, seed=seed))
 
 
 # --- rendering ----------------------------------------------------------------------------------

@@ -457,11 +457,13 @@ def grade_answers_file(exercise: Exercise, path: Any, options: Any) -> ExerciseR
     quiz = load_quiz(exercise)
     path = Path(path)
     problem = None
+    notes: list = []
     if path.suffix == ".ipynb":
         from grader.submission import quiz_answers
 
         read = quiz_answers(path)
         raw, problem = ({} if read.problem else {k: v for k, v in read.answers.items()}), read.problem
+        notes = list(read.notes)
     else:
         try:
             raw = load_answers_toml(path.read_text(encoding="utf-8"), path.name)
@@ -472,6 +474,7 @@ def grade_answers_file(exercise: Exercise, path: Any, options: Any) -> ExerciseR
     parsed, problems = quiz.parse_answers(raw)
     verdicts = {qid: Verdict(0.0, "wrong", message) for qid, message in problems.items()}
     result = quiz.grade(parsed, seed=options.seed, lang=options.lang, verdicts=verdicts)
+    result.notes = notes
     extra = [m for qid, m in problems.items() if qid not in {q.id for q in quiz.questions}]
     if problem is not None or extra:
         result.problem = problem if problem is not None else extra[0]

@@ -9,15 +9,20 @@ full marks; ``wrong_*.py`` must fail the checks named in its header::
 
 from __future__ import annotations
 
+import atexit
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.catalog import Catalog, CatalogError, Exercise
 from grader.checks import collect
 from grader.i18n import LANGS, tr
 from grader.judge import Options, grade
 from grader.results import ExerciseResult
+
+if TYPE_CHECKING:
+    from grader.assignment import SharedSessions
 
 SUBMISSIONS = Path("tests") / "submissions"
 
@@ -59,8 +64,24 @@ def samples(catalog: Catalog, exercise: Exercise) -> list[Sample]:
     return found
 
 
+_POOL: "SharedSessions | None" = None
+
+
+def _pool() -> "SharedSessions":
+    """Validation grades many of the instructor's own samples: one warm child per kind serves them all."""
+    global _POOL
+    if _POOL is None:
+        from grader.assignment import SharedSessions
+        from grader.judge import Reporter
+
+        _POOL = SharedSessions(Options(), Reporter())
+        atexit.register(_POOL.close)
+    return _POOL
+
+
 def grade_quietly(exercise: Exercise, path: Path, seed: int, lang: str = "en") -> ExerciseResult:
-    return grade(exercise, path, Options(lang=lang, seed=seed, device="auto"))
+    pool = _pool()
+    return grade(exercise, path, Options(lang=lang, seed=seed, device="auto"), session=pool.get(exercise), oracle=pool.oracle)
 
 
 def check_metadata(exercise: Exercise) -> list[str]:

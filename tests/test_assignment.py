@@ -141,7 +141,7 @@ def test_markdown_summary_is_appended_to_github_step_summary(tmp_path):
     assert "| ex05_losses |" in proc.stdout
 
 
-@pytest.mark.parametrize("minimum,code", [(5, 0), (99, 1)])
+@pytest.mark.parametrize("minimum,code", [(1, 0), (99, 1)])
 def test_min_score_sets_the_exit_code(tmp_path, minimum, code):
     sub = reference_submission(CATALOG, tmp_path / "s", only={"ex05"})
     proc = run_grade("all", "--submission", str(sub), "--format", "json", "--min-score", str(minimum))
