@@ -334,3 +334,135 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Write your answer in the cell below (tagged `answer`, `question:{qid}`).",
     },
 }
+
+# Quizzes (grader/quiz.py, grader/quiz_view.py).
+MESSAGES.update({
+    "quiz_right": {
+        "ko": "정답입니다.",
+        "en": "Right.",
+    },
+    "quiz_wrong": {
+        "ko": "틀렸습니다.",
+        "en": "Wrong.",
+    },
+    "quiz_partial": {
+        "ko": "부분 정답: 맞게 고른 것 {right}/{total}개, 잘못 고른 것 {wrong}개.",
+        "en": "Partly right: {right} of {total} right picks, {wrong} wrong pick(s).",
+    },
+    "quiz_unanswered": {
+        "ko": "답하지 않았습니다.",
+        "en": "Not answered.",
+    },
+    "quiz_explanation": {
+        "ko": "해설: {text}",
+        "en": "Explanation: {text}",
+    },
+    "quiz_locked": {
+        "ko": "해설은 정답을 맞히면 열립니다.",
+        "en": "The explanation unlocks once you answer correctly.",
+    },
+    "quiz_tol_abs": {
+        "ko": "(허용 오차 ±{tol:g})",
+        "en": "(tolerance ±{tol:g})",
+    },
+    "quiz_tol_rel": {
+        "ko": "(상대 오차 {pct:g}% 이내)",
+        "en": "(within {pct:g}% relative error)",
+    },
+    "quiz_tol_int": {
+        "ko": "(정수로 답하세요)",
+        "en": "(answer with an integer)",
+    },
+    "quiz_tol_exact": {
+        "ko": "(정확한 값)",
+        "en": "(exact value)",
+    },
+    "quiz_not_number": {
+        "ko": "문항 '{qid}': '{raw}'은(는) 숫자로 읽을 수 없습니다 (예: 1010, 1,010, 1.01e3).",
+        "en": "question '{qid}': cannot read '{raw}' as a number (e.g. 1010, 1,010, 1.01e3).",
+    },
+    "quiz_not_choice": {
+        "ko": "문항 '{qid}': '{raw}'은(는) 보기에 없습니다. 보기: {ids}",
+        "en": "question '{qid}': '{raw}' is not one of the choices: {ids}",
+    },
+    "quiz_bad_type": {
+        "ko": "문항 '{qid}': {expected}이(가) 필요한데 {got}이(가) 주어졌습니다.",
+        "en": "question '{qid}': expected {expected}, got {got}.",
+    },
+    "quiz_unknown_question": {
+        "ko": "'{qid}'라는 문항이 없습니다. 문항: {ids}",
+        "en": "there is no question '{qid}'. Questions: {ids}",
+    },
+    "quiz_bad_toml": {
+        "ko": "TOML 문법 오류: {error}",
+        "en": "not valid TOML: {error}",
+    },
+    "quiz_no_answers_file": {
+        "ko": "답안 파일이 없습니다: {path}",
+        "en": "No answers file: {path}",
+    },
+    "quiz_answers_problems": {
+        "ko": "답안 파일 {path}에 문제가 있습니다:",
+        "en": "The answers file {path} has problems:",
+    },
+    "quiz_expected_single": {
+        "ko": "보기 id 하나(문자열)",
+        "en": "one choice id (a string)",
+    },
+    "quiz_expected_multiple": {
+        "ko": "보기 id의 리스트",
+        "en": "a list of choice ids",
+    },
+    "quiz_expected_numeric": {
+        "ko": "숫자",
+        "en": "a number",
+    },
+    "quiz_expected_text": {
+        "ko": "문자열",
+        "en": "a string",
+    },
+    "quiz_view_question": {
+        "ko": "문항 {i}/{n} · {points:g}점",
+        "en": "Question {i}/{n} · {points:g} point(s)",
+    },
+    "quiz_view_ask_single": {
+        "ko": "번호를 입력하세요",
+        "en": "Enter the number",
+    },
+    "quiz_view_ask_multiple": {
+        "ko": "해당하는 번호를 모두 입력하세요 (예: 1,3)",
+        "en": "Enter every number that applies (e.g. 1,3)",
+    },
+    "quiz_view_ask_numeric": {
+        "ko": "숫자를 입력하세요",
+        "en": "Enter a number",
+    },
+    "quiz_view_ask_text": {
+        "ko": "답을 입력하세요",
+        "en": "Enter your answer",
+    },
+    "quiz_view_try_again": {
+        "ko": "다시 해 보세요 (남은 기회 {left}번).",
+        "en": "Try again ({left} tries left).",
+    },
+    "quiz_view_no_tries": {
+        "ko": "기회를 모두 썼습니다.",
+        "en": "No tries left.",
+    },
+    "quiz_view_not_in_range": {
+        "ko": "1부터 {n}까지의 번호를 입력하세요.",
+        "en": "Enter numbers from 1 to {n}.",
+    },
+    "quiz_view_resuming": {
+        "ko": "이어서 풉니다: {done}/{n}문항을 이미 답했습니다.",
+        "en": "Resuming: {done} of {n} questions already answered.",
+    },
+    "quiz_view_saved": {
+        "ko": "중단했습니다. 지금까지의 답은 저장되었습니다. `grade {id}`로 이어서 푸세요.",
+        "en": "Stopped. Your answers so far are saved; `grade {id}` resumes the quiz.",
+    },
+    "quiz_view_intro": {
+        "ko": "{n}문항 · 총 {points:g}점. 답을 입력하고 Enter를 누르세요. Ctrl+C로 중단해도 이어서 풀 수 있습니다.",
+        "en": "{n} questions · {points:g} points. Type your answer and press Enter; Ctrl+C stops, and you can resume later.",
+    },
+})

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.catalog import Catalog, CatalogError, Exercise
-from grader.i18n import LANGS, Msg
+from grader.i18n import LANGS, Msg, both
 from grader.results import CheckResult, ExerciseResult
 
 QUESTIONS_FILE = "questions.toml"
@@ -31,54 +31,9 @@ KINDS = ("single", "multiple", "numeric", "text")
 DEFAULT_TRIES = {"single": 2, "multiple": 2, "numeric": 3, "text": 3}
 GRID = 20  # grid points per tolerance in the hashed numeric scheme
 
-TEXTS: dict[str, dict[str, str]] = {
-    "right": {"ko": "정답입니다.", "en": "Right."},
-    "wrong": {"ko": "틀렸습니다.", "en": "Wrong."},
-    "partial": {
-        "ko": "부분 정답: 맞게 고른 것 {right}/{total}개, 잘못 고른 것 {wrong}개.",
-        "en": "Partly right: {right} of {total} right picks, {wrong} wrong pick(s).",
-    },
-    "unanswered": {"ko": "답하지 않았습니다.", "en": "Not answered."},
-    "explanation": {"ko": "해설: {text}", "en": "Explanation: {text}"},
-    "locked": {
-        "ko": "해설은 정답을 맞히면 열립니다.",
-        "en": "The explanation unlocks once you answer correctly.",
-    },
-    "tol_abs": {"ko": "(허용 오차 ±{tol:g})", "en": "(tolerance ±{tol:g})"},
-    "tol_rel": {"ko": "(상대 오차 {pct:g}% 이내)", "en": "(within {pct:g}% relative error)"},
-    "tol_int": {"ko": "(정수로 답하세요)", "en": "(answer with an integer)"},
-    "tol_exact": {"ko": "(정확한 값)", "en": "(exact value)"},
-    "not_number": {
-        "ko": "문항 '{qid}': '{raw}'은(는) 숫자로 읽을 수 없습니다 (예: 1010, 1,010, 1.01e3).",
-        "en": "question '{qid}': cannot read '{raw}' as a number (e.g. 1010, 1,010, 1.01e3).",
-    },
-    "not_choice": {
-        "ko": "문항 '{qid}': '{raw}'은(는) 보기에 없습니다. 보기: {ids}",
-        "en": "question '{qid}': '{raw}' is not one of the choices: {ids}",
-    },
-    "bad_type": {
-        "ko": "문항 '{qid}': {expected}이(가) 필요한데 {got}이(가) 주어졌습니다.",
-        "en": "question '{qid}': expected {expected}, got {got}.",
-    },
-    "unknown_question": {
-        "ko": "'{qid}'라는 문항이 없습니다. 문항: {ids}",
-        "en": "there is no question '{qid}'. Questions: {ids}",
-    },
-    "bad_toml": {"ko": "TOML 문법 오류: {error}", "en": "not valid TOML: {error}"},
-    "no_answers_file": {"ko": "답안 파일이 없습니다: {path}", "en": "No answers file: {path}"},
-    "answers_problems": {"ko": "답안 파일 {path}에 문제가 있습니다:", "en": "The answers file {path} has problems:"},
-}
-EXPECTED = {
-    "single": {"ko": "보기 id 하나(문자열)", "en": "one choice id (a string)"},
-    "multiple": {"ko": "보기 id의 리스트", "en": "a list of choice ids"},
-    "numeric": {"ko": "숫자", "en": "a number"},
-    "text": {"ko": "문자열", "en": "a string"},
-}
-
-
 def text(key: str, **params: Any) -> dict[str, str]:
     """A quiz message in every language."""
-    return {lang: TEXTS[key][lang].format(**{k: (v[lang] if isinstance(v, dict) else v) for k, v in params.items()}) for lang in LANGS}
+    return both(Msg("quiz_" + key, **params))
 
 
 def _join(*parts: dict[str, str] | None, sep: str = "\n") -> dict[str, str]:
@@ -215,7 +170,7 @@ def text_forms(value: str) -> set[str]:
 def parse_number(raw: Any, qid: str = "?") -> float:
     """``1010``, ``"1,010"``, ``"1 010"``, ``"1.01e3"`` are all 1010.0."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise AnswerError(text("bad_type", qid=qid, expected=EXPECTED["numeric"], got=type(raw).__name__))
+        raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_numeric")), got=type(raw).__name__))
     if isinstance(raw, str):
         s = unicodedata.normalize("NFKC", raw).strip().lower().replace("\u2212", "-")
         s = re.sub(r"[\s_]", "", s)
@@ -239,16 +194,16 @@ def parse_answer(question: Question, raw: Any) -> Any:
         return parse_number(raw, qid)
     if question.kind == "text":
         if not isinstance(raw, str):
-            raise AnswerError(text("bad_type", qid=qid, expected=EXPECTED["text"], got=type(raw).__name__))
+            raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_text")), got=type(raw).__name__))
         return raw.strip()
     if question.kind == "single":
         if not isinstance(raw, str):
-            raise AnswerError(text("bad_type", qid=qid, expected=EXPECTED["single"], got=type(raw).__name__))
+            raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_single")), got=type(raw).__name__))
         return _choice_id(question, raw)
     if isinstance(raw, str):
         raw = [part for part in re.split(r"[,\s]+", raw) if part]
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
-        raise AnswerError(text("bad_type", qid=qid, expected=EXPECTED["multiple"], got=type(raw).__name__))
+        raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_multiple")), got=type(raw).__name__))
     return tuple(sorted({_choice_id(question, r) for r in raw}))
 
 

@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from grader.catalog import Catalog, CatalogError, Exercise
-from grader.i18n import tr
+from grader.i18n import Msg, tr
 from grader.quiz import (
     ANSWERS_FILE, AnswerError, AnswersFileError, Question, Quiz, Verdict, load_quiz, parse_answer, text,
 )
@@ -27,32 +27,8 @@ from grader.results import ExerciseResult
 
 SESSION = "quiz_session"  # the key of the unfinished session in the progress entry
 
-VIEW: dict[str, dict[str, str]] = {
-    "question": {"ko": "문항 {i}/{n} · {points:g}점", "en": "Question {i}/{n} · {points:g} point(s)"},
-    "ask_single": {"ko": "번호를 입력하세요", "en": "Enter the number"},
-    "ask_multiple": {"ko": "해당하는 번호를 모두 입력하세요 (예: 1,3)", "en": "Enter every number that applies (e.g. 1,3)"},
-    "ask_numeric": {"ko": "숫자를 입력하세요", "en": "Enter a number"},
-    "ask_text": {"ko": "답을 입력하세요", "en": "Enter your answer"},
-    "try_again": {"ko": "다시 해 보세요 (남은 기회 {left}번).", "en": "Try again ({left} tries left)."},
-    "no_tries": {"ko": "기회를 모두 썼습니다.", "en": "No tries left."},
-    "not_in_range": {"ko": "1부터 {n}까지의 번호를 입력하세요.", "en": "Enter numbers from 1 to {n}."},
-    "resuming": {
-        "ko": "이어서 풉니다: {done}/{n}문항을 이미 답했습니다.",
-        "en": "Resuming: {done} of {n} questions already answered.",
-    },
-    "saved": {
-        "ko": "중단했습니다. 지금까지의 답은 저장되었습니다. `grade {id}`로 이어서 푸세요.",
-        "en": "Stopped. Your answers so far are saved; `grade {id}` resumes the quiz.",
-    },
-    "intro": {
-        "ko": "{n}문항 · 총 {points:g}점. 답을 입력하고 Enter를 누르세요. Ctrl+C로 중단해도 이어서 풀 수 있습니다.",
-        "en": "{n} questions · {points:g} points. Type your answer and press Enter; Ctrl+C stops, and you can resume later.",
-    },
-}
-
-
 def _v(key: str, lang: str, **params: Any) -> str:
-    return VIEW[key][lang].format(**params)
+    return Msg("quiz_view_" + key, **params).render(lang)
 
 
 # ---------------------------------------------------------------------------------------------
