@@ -146,14 +146,15 @@ def hint_command(
 @app.command("notebooks")
 def notebooks_command(
     out: Annotated[Path, typer.Argument(help="Folder for the notebooks (one per exercise and quiz).")],
+    course: Annotated[Optional[str], typer.Option(help="Git URL of the course's student release, cloned by the notebooks' install cell on Colab.")] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write a student notebook (.ipynb) for every exercise and quiz."""
-    from grader.notebooks import write_notebooks
+    from grader.notebooks import INSTALL_SPEC, write_notebooks
 
     lang_code = _lang(lang)
     try:
-        paths = write_notebooks(_catalog(), out, lang_code)
+        paths = write_notebooks(_catalog(), out, lang_code, course or INSTALL_SPEC)
     except CatalogError as exc:
         raise _usage_error(exc.message, lang_code) from None
     console = make_console()

@@ -23,8 +23,8 @@ from grader.i18n import Msg, tr
 from grader.source import read_source
 from grader.submission import ANSWER_TAG, QUESTION_TAG
 
-#: What the install cell gives pip when the grader is missing (a course sets GRADE_INSTALL_SPEC, e.g. a git URL).
-INSTALL_SPEC = os.environ.get("GRADE_INSTALL_SPEC", "dl-grader")
+#: The course's student release as a git URL (cloned by the install cell), or a pip spec; `grade notebooks --course`.
+INSTALL_SPEC = os.environ.get("GRADE_COURSE", os.environ.get("GRADE_INSTALL_SPEC", "dl-grader"))
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -55,12 +55,23 @@ def split_markdown(text: str) -> list[str]:
 
 
 def install_source(lang: str, spec: str = INSTALL_SPEC) -> str:
-    return (
-        f"# {tr(Msg('nb_install_comment'), lang)}\n"
-        "import importlib.util\n"
-        "import subprocess\n"
-        "import sys\n"
-        "\n"
+    """The first cell: installs the grader only when it is missing (Colab).
+
+    ``spec`` is either a git URL of the course's student release (cloned, put on the path and used as
+    GRADE_ROOT, so the exercises are there too) or anything pip installs.
+    """
+    head = f"# {tr(Msg('nb_install_comment'), lang)}\nimport importlib.util\nimport os\nimport subprocess\nimport sys\n\n"
+    if spec.endswith(".git") or spec.startswith(("https://", "git@", "ssh://")):
+        return head + (
+            'if importlib.util.find_spec("grader") is None:\n'
+            f'    if not os.path.isdir("course"):\n'
+            f'        subprocess.run(["git", "clone", "--depth", "1", {spec!r}, "course"], check=True)\n'
+            '    # Colab has numpy, TensorFlow and scikit-learn already: only the grader\'s small dependencies.\n'
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "rich>=13", "typer>=0.26,<0.29", "nbformat>=5.9", "tomli-w>=1.0"], check=False)\n'
+            '    sys.path.insert(0, os.path.abspath("course"))\n'
+            '    os.environ["GRADE_ROOT"] = os.path.abspath("course")'
+        )
+    return head + (
         'if importlib.util.find_spec("grader") is None:\n'
         f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", {spec!r}], check=True)'
     )
