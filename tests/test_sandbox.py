@@ -147,3 +147,24 @@ def test_session_restarts_after_a_crash_and_keeps_grading(tmp_path):
             session.call("die")
         assert verdict.value.kind == "exited"
         assert session.call("ok") == 42
+
+
+def test_numpy_exercises_never_import_tensorflow_in_judge_or_sandbox(tmp_path):
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from grader.catalog import Catalog, find_root\n"
+        "from grader.judge import Options, grade\n"
+        "from grader.sandbox import Session\n"
+        "item = Catalog(find_root()).resolve('ex05')\n"
+        "result = grade(item, item.reference_path, Options(seed=1))\n"
+        "assert result.passed\n"
+        "with Session() as s:\n"
+        "    child = s.run('import sys\\nresult = any(m.split(\".\")[0] in (\"tensorflow\", \"keras\") for m in sys.modules)')\n"
+        "parent = any(m.split('.')[0] in ('tensorflow', 'keras') for m in sys.modules)\n"
+        "print(parent, child)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["False", "False"], out.stderr[-1000:]
