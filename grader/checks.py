@@ -230,6 +230,16 @@ class Ctx:
     def has(self, obj: Handle | None, name: str) -> bool:
         return self.session.has(obj, name)
 
+    def model(self, builder: str, *args: Any, label: str = "", **kwargs: Any) -> tuple[Handle, dict]:
+        """Call the student's model builder once per run; the model's handle and its plain facts."""
+        label = label or f"{builder}()"
+
+        def build() -> tuple[Handle, dict]:
+            handle = self.call(builder, *args, label=label, **kwargs)
+            return handle, self.describe(handle, label)
+
+        return self.once(f"model:{builder}", build)
+
     def describe(self, obj: Any, label: str) -> dict:
         """Plain facts about a Keras model living in the sandbox (fails if it is not one)."""
         if not isinstance(obj, Handle):
@@ -363,6 +373,15 @@ class Ctx:
         got = facts.get("params")
         if got != expected:
             raise Incorrect(Msg("param_count", got=int(got or 0), expected=expected))
+
+
+def flat_names(spec: Any) -> list[str]:
+    """Loss or metric names from compile facts, flattened: 'mse', ['mae'], {'out': ['mae']} → lowercase names."""
+    if isinstance(spec, dict):
+        return [n for v in spec.values() for n in flat_names(v)]
+    if isinstance(spec, (list, tuple)):
+        return [n for v in spec for n in flat_names(v)]
+    return [str(spec).lower()] if spec is not None else []
 
 
 def layer_text(layer: dict) -> str:

@@ -3,7 +3,7 @@
 import numpy as np
 
 from grader import datasets
-from grader.checks import Explanation, Incorrect, check
+from grader.checks import Explanation, Incorrect, check, flat_names
 from grader.i18n import Msg
 
 LABEL = "build_regression_model()"
@@ -38,16 +38,9 @@ NO_MAE_METRIC = {
 
 def model_facts(ctx):
     """Build the student's model once per run and describe it."""
-    return ctx.once("facts", lambda: (lambda m: (m, ctx.describe(m, LABEL)))(ctx.call("build_regression_model", label=LABEL)))
+    return ctx.model("build_regression_model", label=LABEL)
 
 
-def names(spec):
-    """Loss/metric names from compile facts, flattened: 'mse', ['mae'], {'dense': ['mae']} → ['mae']."""
-    if isinstance(spec, dict):
-        return [n for v in spec.values() for n in names(v)]
-    if isinstance(spec, (list, tuple)):
-        return [n for v in spec for n in names(v)]
-    return [str(spec).lower()] if spec is not None else []
 
 
 def optimizer_name(facts):
@@ -68,7 +61,7 @@ def likely_causes(facts):
         found.append(Explanation(RELU_OUTPUT) if last.get("activation") == "relu" else Explanation(
             {"ko": f"출력층의 활성화 함수가 {last.get('activation')} 입니다. 회귀의 출력은 linear 여야 합니다.",
              "en": f"The output layer's activation is {last.get('activation')}. A regression output must be linear."}))
-    if any(n in MAE_NAMES for n in names(facts.get("loss"))):
+    if any(n in MAE_NAMES for n in flat_names(facts.get("loss"))):
         found.append(Explanation(MAE_LOSS))
     rate = facts.get("learning_rate")
     if optimizer_name(facts) == "sgd" and rate is not None and rate < 0.005:
@@ -155,7 +148,7 @@ def sgd_optimizer(ctx):
 def mse_loss(ctx):
     _, facts = model_facts(ctx)
     require_compiled(facts)
-    loss = names(facts.get("loss"))
+    loss = flat_names(facts.get("loss"))
     if len(loss) == 1 and loss[0] in MSE_NAMES:
         return
     extra = [Explanation(MAE_LOSS)] if any(n in MAE_NAMES for n in loss) else []
@@ -166,7 +159,7 @@ def mse_loss(ctx):
 def mae_metric(ctx):
     _, facts = model_facts(ctx)
     require_compiled(facts)
-    if not any(n in MAE_NAMES for n in names(facts.get("metrics"))):
+    if not any(n in MAE_NAMES for n in flat_names(facts.get("metrics"))):
         raise Incorrect(Msg("expected_got", expected="metrics=['mae']", got=facts.get("metrics") or "[]"),
                         Explanation(NO_MAE_METRIC))
 

@@ -7,7 +7,7 @@ import tempfile
 import numpy as np
 
 from grader import datasets
-from grader.checks import Explanation, Incorrect, check
+from grader.checks import Explanation, Incorrect, check, flat_names
 from grader.i18n import Msg
 
 BUILD = "build_classifier((8, 8), 10)"
@@ -89,13 +89,6 @@ result = {"loaded": np.asarray(loaded(x, training=False)), "trained": np.asarray
 """
 
 
-def names(spec):
-    """Loss/metric names from compile facts, flattened: 'x', ['x'], {'out': ['x']} → ['x']."""
-    if isinstance(spec, dict):
-        return [n for v in spec.values() for n in names(v)]
-    if isinstance(spec, (list, tuple)):
-        return [n for v in spec for n in names(v)]
-    return [str(spec).lower()] if spec is not None else []
 
 
 def model_facts(ctx):
@@ -134,7 +127,7 @@ def causes(facts, settings=()):
     last = facts["layers"][-1] if facts.get("layers") else {}
     if last.get("activation") != "softmax":
         found.append(Explanation(NO_SOFTMAX))
-    if "categorical_crossentropy" in names(facts.get("loss")):
+    if "categorical_crossentropy" in flat_names(facts.get("loss")):
         found.append(Explanation(CATEGORICAL_WITH_INTEGERS))
     return found
 
@@ -200,7 +193,7 @@ def layer_stack(ctx):
 def sparse_loss(ctx):
     _, facts = model_facts(ctx)
     ctx.expect(facts["compiled"], Msg("not_compiled"))
-    loss = names(facts.get("loss"))
+    loss = flat_names(facts.get("loss"))
     if len(loss) == 1 and loss[0] in SPARSE_NAMES:
         return
     extra = [Explanation(CATEGORICAL_WITH_INTEGERS)] if "categorical_crossentropy" in loss else []
@@ -214,7 +207,7 @@ def adam_accuracy(ctx):
     ctx.expect(facts["compiled"], Msg("not_compiled"))
     optimizer = str(facts.get("optimizer") or "").replace("_", "")
     ctx.expect(optimizer == "adam", Msg("expected_got", expected="optimizer='adam'", got=facts.get("optimizer")))
-    ctx.expect(any(n in ACCURACY_NAMES for n in names(facts.get("metrics"))),
+    ctx.expect(any(n in ACCURACY_NAMES for n in flat_names(facts.get("metrics"))),
                Msg("expected_got", expected="metrics=['accuracy']", got=facts.get("metrics") or "[]"))
 
 

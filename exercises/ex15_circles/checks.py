@@ -4,7 +4,7 @@ make_circles data and judged on held-out points."""
 import numpy as np
 
 from grader import datasets
-from grader.checks import Explanation, Incorrect, check
+from grader.checks import Explanation, Incorrect, check, flat_names
 from grader.i18n import Msg
 
 LABEL = "build_circles_model()"
@@ -42,15 +42,9 @@ MSE_LOSS = {
 
 def model_facts(ctx):
     """Build the student's model once per run and describe it."""
-    return ctx.once("facts", lambda: (lambda m: (m, ctx.describe(m, LABEL)))(ctx.call("build_circles_model", label=LABEL)))
+    return ctx.model("build_circles_model", label=LABEL)
 
 
-def names(spec):
-    if isinstance(spec, dict):
-        return [n for v in spec.values() for n in names(v)]
-    if isinstance(spec, (list, tuple)):
-        return [n for v in spec for n in names(v)]
-    return [str(spec).lower()] if spec is not None else []
 
 
 def is_linear(facts):
@@ -71,7 +65,7 @@ def causes(facts):
         found.append(Explanation(LINEAR_BOUNDARY))
     if softmax_one_unit(facts):
         found.append(Explanation(SOFTMAX_ONE_UNIT))
-    if any(n in ("mse", "mean_squared_error") for n in names(facts.get("loss"))):
+    if any(n in ("mse", "mean_squared_error") for n in flat_names(facts.get("loss"))):
         found.append(Explanation(MSE_LOSS))
     return found
 
@@ -148,7 +142,7 @@ def nonlinear_hidden_layer(ctx):
 def loss_and_optimizer(ctx):
     _, facts = model_facts(ctx)
     ctx.expect(facts["compiled"], Msg("not_compiled"))
-    loss = names(facts.get("loss"))
+    loss = flat_names(facts.get("loss"))
     if not (len(loss) == 1 and loss[0] == "binary_crossentropy"):
         extra = [Explanation(MSE_LOSS)] if any(n in ("mse", "mean_squared_error") for n in loss) else []
         raise Incorrect(Msg("expected_got", expected="loss='binary_crossentropy'", got=facts.get("loss")), *extra)
