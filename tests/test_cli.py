@@ -150,3 +150,18 @@ def test_broken_exercise_metadata_is_a_clear_error(tmp_path):
         Catalog(tmp_path).items
     proc = run_grade("list", env={"GRADE_ROOT": str(tmp_path)})
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_device_gpu_without_a_gpu_is_a_clear_usage_error():
+    from grader.sandbox import gpu_present
+
+    if gpu_present():
+        pytest.skip("this machine has a GPU")
+    proc = run_grade("ex02", "--device", "gpu", "--lang", "en")
+    assert proc.returncode == 2 and "no GPU is visible" in proc.stderr
+
+
+def test_device_cpu_is_recorded_in_the_result():
+    proc = run_grade("ex10", "--submission", str(ROOT / "solutions/ex10_xor/xor.py"), "--device", "cpu", "--format", "json", "--seed", "1")
+    result = json.loads(proc.stdout)
+    assert proc.returncode == 0 and result["device"] == "cpu"

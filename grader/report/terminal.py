@@ -116,7 +116,8 @@ class ExerciseView:
         footer = Text()
         footer.append(f"{tr(Msg('score'), lang)} {r.score:g}/{r.max_score:g}", style=f"bold {colour}")
         footer.append(f"  ·  {tr(Msg('time'), lang)} {r.seconds:.2f} s")
-        footer.append(f"  ·  {tr(Msg('device'), lang)} {r.device}")
+        if r.device not in ("-", ""):  # quizzes run nothing
+            footer.append(f"  ·  {tr(Msg('device'), lang)} {r.device}")
         footer.append(f"  ·  {tr(Msg('seed'), lang)} {r.seed}")
         body.append(footer)
         public, hidden = r.counts
