@@ -332,3 +332,29 @@ def test_check_warns_when_the_answer_cell_ran_differs_from_the_saved_file(tmp_pa
     assert module.not_saved(path, EX05)
     History.input_hist_raw[1] = answer_cells(nbformat.read(path, as_version=4))[0].source + "\n"
     assert not module.not_saved(path, EX05)
+
+
+def test_grade_all_takes_a_folder_of_notebooks(tmp_path):
+    from grader.assignment import grade_assignment
+
+    folder = tmp_path / "student"
+    folder.mkdir()
+    save(notebook_with(EX05, EX05.reference_path.read_text(encoding="utf-8")), folder / "ex05_losses.ipynb")
+    (folder / "ex06_gradient_descent.ipynb").write_text("{ broken", encoding="utf-8")
+    result = grade_assignment(CATALOG, folder, Options(seed=3))
+    by_name = {r.exercise: r for r in result.results}
+    assert by_name["ex05_losses"].passed
+    assert by_name["ex06_gradient_descent"].problem is not None and by_name["ex06_gradient_descent"].score == 0
+
+
+def test_grade_batch_accepts_notebook_submissions(tmp_path):
+    import csv
+
+    subs = tmp_path / "subs"
+    (subs / "kim").mkdir(parents=True)
+    save(notebook_with(EX05, EX05.reference_path.read_text(encoding="utf-8")), subs / "kim" / "ex05_losses.ipynb")
+    proc = run_grade("batch", str(subs), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr[-1000:]
+    rows = list(csv.reader((tmp_path / "out" / "grades.csv").open()))
+    kim = next(r for r in rows if r[0] == "kim")
+    assert kim[rows[0].index("ex05_losses")] == "10"
