@@ -227,8 +227,6 @@ class Ctx:
     def attr(self, obj: Handle | None, name: str, label: str = "") -> Any:
         return self._guard(label or name, lambda: self.session.attr(obj, name))
 
-    def has(self, obj: Handle | None, name: str) -> bool:
-        return self.session.has(obj, name)
 
     def model(self, builder: str, *args: Any, label: str = "", **kwargs: Any) -> tuple[Handle, dict]:
         """Call the student's model builder once per run; the model's handle and its plain facts."""

@@ -45,7 +45,6 @@ class ExerciseResult:
     output: str = ""
     output_dropped: int = 0
     hidden_run: bool = False
-    hidden_points_absent: float = 0.0
     hints: list[Text] = field(default_factory=list)
     problem: TextLike | None = None  # a verdict for the whole file: syntax error, crash at load
     notes: list[TextLike] = field(default_factory=list)  # how the file was read (e.g. notebook cells left out)

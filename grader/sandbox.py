@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -97,7 +97,6 @@ class SessionInfo:
     device_name: str = ""
     tensorflow: str | None = None
     restarts: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def gpu_present() -> bool:
@@ -427,8 +426,6 @@ class Session:
     def attr(self, obj: wire.Handle | None, name: str, keep: Any = "auto") -> Any:
         return self._result(self.request("attr", target=obj, name=name, keep=keep))
 
-    def has(self, obj: wire.Handle | None, name: str) -> bool:
-        return bool(self._result(self.request("has", target=obj, name=name)))
 
     def describe(self, obj: wire.Handle) -> dict:
         return self._result(self.request("describe", target=obj))
@@ -442,8 +439,6 @@ class Session:
     def run(self, code: str, keep: Any = "auto", **bindings: Any) -> Any:
         return self._result(self.request("run", code=code, bindings=bindings, keep=keep))
 
-    def release(self, obj: wire.Handle) -> None:
-        self._result(self.request("release", target_id=obj.id))
 
     def captured(self) -> tuple[str, int]:
         return self.output.text()

@@ -111,9 +111,6 @@ class Worker:
             return {"missing": name}
         return self.answer(getattr(obj, name), keep)
 
-    def op_has(self, target: Any, name: str) -> dict:
-        return {"value": hasattr(self.target(target), name)}
-
     def op_describe(self, target: Any) -> dict:
         from grader import keras_facts
 
@@ -141,10 +138,6 @@ class Worker:
             namespace["keras"] = keras
         exec(compile(code, "<grader>", "exec"), namespace)  # trusted judge code, student objects inside
         return self.answer(namespace.get("result"), keep)
-
-    def op_release(self, target_id: int) -> dict:
-        self.handles.pop(target_id, None)
-        return {"value": None}
 
     # --- loop -------------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from grader.assignment import reference_submission  # noqa: F401  (re-exported for the tests)
 from grader.catalog import Catalog
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from grader.assignment import grade_assignment, locate
 from grader.catalog import Catalog
 from grader.judge import Options
 from tests.conftest import ROOT, run_grade
-from tests.helpers_assignment import reference_submission, stub_submission
+from grader.assignment import reference_submission
+from tests.helpers_assignment import stub_submission
 
 CATALOG = Catalog(ROOT)
 

@@ -15,7 +15,6 @@ import pytest
 from grader.catalog import Catalog
 from grader.release import build_autograder, build_release
 from tests.conftest import ROOT
-from tests.helpers_assignment import reference_submission
 
 CATALOG = Catalog(ROOT)
 

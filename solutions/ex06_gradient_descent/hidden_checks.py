@@ -1,8 +1,6 @@
 """ex06 hidden checks: random smooth functions and shapes (1-D and 2-D), fresh every run, compared with the
 reference; the argument must come back unchanged."""
 
-import numpy as np
-
 from grader.catalog import public_checks_of
 from grader.checks import check
 
