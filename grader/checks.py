@@ -373,6 +373,12 @@ class Ctx:
             raise Incorrect(Msg("param_count", got=int(got or 0), expected=expected))
 
 
+def is_linear(facts: dict) -> bool:
+    """True when no layer before the output applies a non-linear activation (the model draws one line)."""
+    hidden = facts.get("layers", [])[:-1]
+    return not any(l.get("activation") not in (None, "linear") for l in hidden if l.get("units") or l.get("activation"))
+
+
 def flat_names(spec: Any) -> list[str]:
     """Loss or metric names from compile facts, flattened: 'mse', ['mae'], {'out': ['mae']} → lowercase names."""
     if isinstance(spec, dict):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.checks import Explanation, Incorrect, check
+from grader.checks import Explanation, Incorrect, check, is_linear
 from grader.i18n import Msg
 
 LABEL = "build_xor_model()"
@@ -23,12 +23,6 @@ PERCEPTRON_LIMIT = {
 
 def model_facts(ctx):
     return ctx.model("build_xor_model", label=LABEL)
-
-
-def is_linear(facts):
-    """True when no layer before the output applies a non-linear activation."""
-    hidden = facts["layers"][:-1]
-    return not any(l.get("activation") not in (None, "linear") for l in hidden if l.get("units") or l.get("activation"))
 
 
 def trained(ctx):

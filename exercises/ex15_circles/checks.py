@@ -4,7 +4,7 @@ make_circles data and judged on held-out points."""
 import numpy as np
 
 from grader import datasets
-from grader.checks import Explanation, Incorrect, check, flat_names
+from grader.checks import Explanation, Incorrect, check, flat_names, is_linear
 from grader.i18n import Msg
 
 LABEL = "build_circles_model()"
@@ -43,14 +43,6 @@ MSE_LOSS = {
 def model_facts(ctx):
     """Build the student's model once per run and describe it."""
     return ctx.model("build_circles_model", label=LABEL)
-
-
-
-
-def is_linear(facts):
-    """True when no layer before the output applies a non-linear activation."""
-    hidden = facts["layers"][:-1]
-    return not any(l.get("activation") not in (None, "linear") for l in hidden if l.get("units") or l.get("activation"))
 
 
 def softmax_one_unit(facts):
