@@ -353,6 +353,14 @@ class Ctx:
             raise Incorrect(Msg("wrong_value_hidden", call=label, failed=wrong, total=len(cases)), *details)
         raise Incorrect(Msg("wrong_value", call=label), *details)
 
+    def expect_probabilities(self, out: Any, rows: int, classes: int, *, label: str = "model(x)") -> None:
+        """``out`` must be a (rows, classes) array of probability distributions (softmax outputs)."""
+        shape = getattr(out, "shape", type(out).__name__)
+        self.expect(shape == (rows, classes), Msg("wrong_shape", call=label, got=shape, expected=(rows, classes)))
+        out = np.asarray(out, dtype=float)
+        self.expect(bool(np.all(out >= 0)), Msg("expected_got", expected=f"{label} >= 0", got=float(out.min())))
+        self.expect_close(out.sum(axis=1), np.ones(rows), label=f"{label}.sum(axis=1)", rtol=1e-4, atol=1e-4)
+
     # --- models --------------------------------------------------------------------------------
 
     def expect_layers(self, facts: dict, expected: Sequence[dict], *, message: TextLike | None = None) -> None:

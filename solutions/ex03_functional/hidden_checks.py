@@ -4,7 +4,6 @@ import numpy as np
 
 from grader.catalog import public_checks_of
 from grader.checks import Explanation, Incorrect, check
-from grader.i18n import Msg
 
 public = public_checks_of(__file__)
 
@@ -16,10 +15,7 @@ def functional_random_batch(ctx):
     n = int(ctx.rng.integers(3, 9))
     x = ctx.rng.random((n, 100, 100, 3), dtype=np.float32)
     out = ctx.predict(model, x, label="model(x)")
-    ctx.expect(getattr(out, "shape", None) == (n, 100),
-               Msg("wrong_shape", call="model(x)", got=getattr(out, "shape", None), expected=(n, 100)))
-    ctx.expect(bool(np.all(out >= 0)), Msg("expected_got", expected="model(x) >= 0", got=float(out.min())))
-    ctx.expect_close(out.sum(axis=1), np.ones(n), label="model(x).sum(axis=1)", rtol=1e-4, atol=1e-4)
+    ctx.expect_probabilities(out, n, 100)
 
 
 @check(title={"ko": "Wide & Deep: 각 출력이 의존하는 입력", "en": "Wide & Deep: which inputs each output depends on"},
