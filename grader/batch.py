@@ -1,20 +1,22 @@
-"""Grading a class: one `grade all` process per student, results written atomically, resumable.
+"""Grading a class: warm workers, a confined child per student and exercise, signed results, resumable.
 
-Each student is graded by a separate `grade all` process working on a copy of the submission,
-so two students' code never share a process. ``Runner`` is the seam for other executors (warm
-workers that import TensorFlow once, a cluster engine): it turns one submission into one JSON
-result file.
+The judge runs in this process and never runs student code: each student's files are copied
+(regular files only) and every exercise runs in a fresh confined child forked from a warm worker
+that imported TensorFlow once. Results are written atomically by the judge alone and carry a
+MAC keyed by a per-results-folder secret, so ``--resume`` re-grades any file it did not write.
+``Runner`` is the seam for other executors (a cluster engine): one submission in, one JSON out.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 import json
 import os
+import secrets
 import statistics
-import subprocess
-import sys
 import zlib
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -53,48 +55,94 @@ class Runner(Protocol):
     def __call__(self, student: Student, output: Path, seed: int, lang: str) -> None: ...
 
 
-@dataclass
-class ProcessRunner:
-    """Grade a student with `python -m grader all` in a fresh process, under a wall-clock limit."""
+KEY_FILE = ".grader-key"
 
-    timeout: float
+
+def results_key(results: Path) -> bytes:
+    """The results folder's secret (created on first use, readable by the instructor only)."""
+    path = results / KEY_FILE
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    results.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key.hex())
+    return key
+
+
+def _mac(key: bytes, data: dict) -> str:
+    body = json.dumps({k: v for k, v in data.items() if k != "mac"}, sort_keys=True, ensure_ascii=True)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
+def write_result(output: Path, data: dict, key: bytes | None) -> None:
+    """Write one student's result atomically, signed when a key is given."""
+    if key is not None:
+        data = {**data, "mac": _mac(key, data)}
+    write_atomic(output, dumps(data) + "\n")
+
+
+def verified(path: Path, key: bytes | None) -> bool:
+    """A result this batch wrote: valid JSON with a score and, with a key, a matching MAC."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or not isinstance(data.get("score"), (int, float)):
+        return False
+    return key is None or hmac.compare_digest(str(data.get("mac", "")), _mac(key, data))
+
+
+def preload(catalog: Catalog) -> None:
+    """Load every check, hidden check and reference before any student code runs (never re-read later)."""
+    for exercise in catalog.items:
+        if exercise.kind != "exercise":
+            continue
+        exercise.public_checks_module()
+        exercise.hidden_checks_module()
+        exercise.reference_module()
+
+
+@dataclass
+class WarmRunner:
+    """Grade a student in this process's judge; their code runs in confined children of the warm workers."""
+
+    catalog: Catalog
     device: str = "auto"
+    key: bytes | None = None
 
     def __call__(self, student: Student, output: Path, seed: int, lang: str) -> None:
-        command = [sys.executable, "-m", "grader", "all", "--submission", str(student.path), "--format", "json",
-                   "--output", str(output), "--seed", str(seed), "--lang", lang, "--device", self.device]
-        env = {**os.environ, "NO_COLOR": "1"}
-        try:
-            proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, timeout=self.timeout, env=env, start_new_session=True)
-        except subprocess.TimeoutExpired:
-            write_failure(output, student, seed, f"grading took longer than {self.timeout:g} s and was stopped")
-            return
-        if proc.returncode not in (0, 1) or not _valid(output):
-            tail = proc.stderr.decode("utf-8", "replace")[-500:]
-            write_failure(output, student, seed, f"grader exited with code {proc.returncode}: {tail}")
+        from grader.assignment import grade_assignment, to_gradescope
+        from grader.judge import Options
+
+        options = Options(lang=lang, seed=seed, device=self.device)
+        result = grade_assignment(self.catalog, student.path, options)
+        data = to_gradescope(result)
+        data["student"] = student.id
+        write_result(output, data, self.key)
 
 
 def _valid(path: Path) -> bool:
-    try:
-        return isinstance(json.loads(path.read_text(encoding="utf-8")).get("score"), (int, float))
-    except (OSError, ValueError, AttributeError):
-        return False
+    return verified(path, None)
 
 
-def write_failure(output: Path, student: Student, seed: int, reason: str) -> None:
-    write_atomic(output, dumps({"score": 0, "max_score": 0, "output": reason, "tests": [], "exercises": {},
-                                "seed": seed, "error": reason, "student": student.id}) + "\n")
+def write_failure(output: Path, student: Student, seed: int, reason: str, key: bytes | None = None) -> None:
+    write_result(output, {"score": 0, "max_score": 0, "output": reason, "tests": [], "exercises": {},
+                          "seed": seed, "error": reason, "student": student.id}, key)
 
 
 def result_path(results: Path, student: str) -> Path:
     return results / f"{student}.json"
 
 
-def pending(students: list[Student], results: Path, resume: bool) -> list[Student]:
+def pending(students: list[Student], results: Path, resume: bool, key: bytes | None = None) -> list[Student]:
+    """The students still to grade: all, or with ``resume`` those without a result this batch signed."""
     if not resume:
         return list(students)
-    return [s for s in students if not _valid(result_path(results, s.id))]
+    return [s for s in students if not verified(result_path(results, s.id), key)]
 
 
 def run_batch(
@@ -106,6 +154,7 @@ def run_batch(
     lang: str,
     on_start: Callable[[Student], None] = lambda s: None,
     on_done: Callable[[Student], None] = lambda s: None,
+    key: bytes | None = None,
 ) -> None:
     """Grade ``students`` with at most ``jobs`` at a time; each result file appears when that student is done."""
     results.mkdir(parents=True, exist_ok=True)
@@ -124,15 +173,19 @@ def run_batch(
                 try:
                     future.result()
                 except Exception as exc:  # the runner itself failed: record it, keep going
-                    write_failure(result_path(results, student.id), student, student_seed(seed, student.id), repr(exc))
+                    write_failure(result_path(results, student.id), student, student_seed(seed, student.id), repr(exc), key)
                 on_done(student)
 
 
-def load_results(results: Path, students: list[Student]) -> dict[str, dict]:
+def load_results(results: Path, students: list[Student], key: bytes | None = None) -> dict[str, dict]:
+    """Each student's result; with a key, a file this batch did not sign counts as missing."""
     loaded = {}
     for student in students:
+        path = result_path(results, student.id)
+        if key is not None and not verified(path, key):
+            continue
         try:
-            loaded[student.id] = json.loads(result_path(results, student.id).read_text(encoding="utf-8"))
+            loaded[student.id] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
     return loaded
@@ -154,8 +207,19 @@ def grades_csv(catalog: Catalog, loaded: dict[str, dict]) -> str:
         data = loaded[student]
         per = data.get("exercises") or {}
         scores = [f"{per[n]['score']:g}" if n in per else "0" for n in names]
-        writer.writerow([student, *scores, f"{float(data.get('score', 0)):g}", (data.get("error") or data.get("problem") or "")[:200]])
+        writer.writerow([student, *scores, f"{float(data.get('score', 0)):g}", _note(data, names)])
     return buffer.getvalue()
+
+
+def _note(data: dict, names: list[str]) -> str:
+    """The note column: the submission's own problem, then each item's (e.g. a malformed quiz answers file)."""
+    notes = [str(data.get("error") or data.get("problem") or "")[:200]]
+    per = data.get("exercises") or {}
+    for name in names:
+        problem = (per.get(name) or {}).get("problem") if isinstance(per.get(name), dict) else None
+        if problem:
+            notes.append(f"{name}: {' '.join(str(problem).split())[:300]}")
+    return " | ".join(n for n in notes if n)
 
 
 @dataclass
@@ -178,7 +242,7 @@ def summarise(catalog: Catalog, loaded: dict[str, dict]) -> ClassSummary:
                         statistics.median(totals) if totals else 0.0, max_score, passing)
 
 
-def write_csv(catalog: Catalog, results: Path, students: list[Student]) -> Path:
+def write_csv(catalog: Catalog, results: Path, students: list[Student], key: bytes | None = None) -> Path:
     path = results / "grades.csv"
-    write_atomic(path, grades_csv(catalog, load_results(results, students)))
+    write_atomic(path, grades_csv(catalog, load_results(results, students, key)))
     return path

@@ -9,6 +9,7 @@ types are reduced to their base value before they cross.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import math
 import os
@@ -183,7 +184,9 @@ def _decode_array(spec: Any) -> Any:
 
 def from_plain(data: Any, resolve: Callable[[str, Any], Any] | None = None) -> Any:
     """Rebuild plain values from decoded JSON; ``resolve`` handles the sandbox-only tags."""
-    if data is None or isinstance(data, (bool, int, float, str)):
+    if isinstance(data, str):
+        return clean_text(data)
+    if data is None or isinstance(data, (bool, int, float)):
         return data
     if isinstance(data, list):
         return [from_plain(v, resolve) for v in data]
@@ -192,7 +195,7 @@ def from_plain(data: Any, resolve: Callable[[str, Any], Any] | None = None) -> A
             raise WireError("untagged object")
         (tag, body), = data.items()
         if tag == "__map__" and isinstance(body, dict):
-            return {k: from_plain(v, resolve) for k, v in body.items()}
+            return {clean_text(k): from_plain(v, resolve) for k, v in body.items()}
         if tag == "__tuple__" and isinstance(body, list):
             return tuple(from_plain(v, resolve) for v in body)
         if tag == "__nd__":
@@ -211,11 +214,28 @@ def from_plain(data: Any, resolve: Callable[[str, Any], Any] | None = None) -> A
 
 
 def loads(raw: bytes, resolve: Callable[[str, Any], Any] | None = None) -> Any:
+    """Decode one message; anything malformed (whatever the sender wrote) is a :class:`WireError`."""
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise WireError(f"not JSON: {exc}") from None
-    return from_plain(data, resolve)
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise WireError(f"not JSON: {str(exc)[:100]}") from None
+    try:
+        return from_plain(data, resolve)
+    except WireError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError, binascii.Error) as exc:
+        raise WireError(f"malformed message: {type(exc).__name__}") from None
+
+
+def clean_text(text: str) -> str:
+    """A string that can be written anywhere: lone surrogates (never valid UTF-8) replaced."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _reject_constant(name: str) -> Any:

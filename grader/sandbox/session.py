@@ -1,23 +1,21 @@
-"""Judge side of the sandbox: a child process per submission, with time, memory and output limits."""
+"""Judge side of the sandbox: a confined child per student session, with time, memory and output limits."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import select
 import signal
-import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from grader import wire
 from grader.i18n import Msg
-
-GRADER_PARENT = str(Path(__file__).resolve().parent.parent)
-_BOOTSTRAP = "import sys; sys.path[0] = sys.argv.pop(1); from grader.worker import main; main()"
+from grader.sandbox import launcher
+from grader.sandbox.launcher import Child, LaunchError, PlainChild
 
 
 class Verdict(Exception):
@@ -89,6 +87,8 @@ class Limits:
     startup_seconds: float = 120.0
     file_mb: int = 64
     max_restarts: int = 4
+    processes: int = 64
+    tmp_mb: int = 64
 
 
 @dataclass
@@ -97,6 +97,7 @@ class SessionInfo:
     device_name: str = ""
     tensorflow: str | None = None
     restarts: int = 0
+    isolation: list[str] = field(default_factory=list)
 
 
 def gpu_present() -> bool:
@@ -118,8 +119,10 @@ class Session:
         seed: int = 0,
         limits: Limits | None = None,
         on_event: Callable[[dict], None] | None = None,
+        root: Path | None = None,
     ) -> None:
         self.tensorflow = tensorflow
+        self.root = root
         self.device = device
         self.seed = seed
         self.limits = limits or Limits()
@@ -127,7 +130,8 @@ class Session:
         self.output = CapturedOutput()
         self.info = SessionInfo()
         self.used = 0.0
-        self.proc: subprocess.Popen | None = None
+        self.child: Child | None = None
+        self.started = False
         self.fd_req = self.fd_resp = -1
         self.loaded: str | None = None
         self.dead: Verdict | None = None
@@ -139,56 +143,51 @@ class Session:
 
     # --- life cycle -----------------------------------------------------------------------------
 
-    def start(self) -> "Session":
-        """Spawn the child now; it imports what it needs while the judge goes on."""
-        req_r, req_w = os.pipe()
-        resp_r, resp_w = os.pipe()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADE_", "PYTEST_", "PYTHON"))}
-        env.update(PYTHONHASHSEED=str(self.seed % 2**32), TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1")
-        env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-        env.setdefault("OMP_NUM_THREADS", str(min(os.cpu_count() or 1, 4)))
-        if self.device == "cpu":
-            env["CUDA_VISIBLE_DEVICES"] = "-1"
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-B", "-s", "-c", _BOOTSTRAP, GRADER_PARENT, str(req_r), str(resp_w)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                pass_fds=(req_r, resp_w),
-                env=env,
-                start_new_session=True,
-                cwd=os.getcwd(),
-            )
-        finally:
-            os.close(req_r)
-            os.close(resp_w)
-        self.fd_req, self.fd_resp = req_w, resp_r
-        self.output.mark()
-        thread = threading.Thread(target=self.output.drain, args=(self.proc.stdout,), daemon=True)
-        thread.start()
-        self.threads.append(thread)
-        limit_as = not (self.tensorflow and self.device != "cpu" and gpu_present())
-        config = {
+    def config(self) -> dict:
+        """What the child is told: its limits, and a seed derived one-way from the judge's."""
+        child_seed = int.from_bytes(hashlib.sha256(f"sandbox:{self.seed}".encode()).digest()[:4], "big")
+        memory = self.limits.memory_mb * 1024 * 1024
+        return {
             "tensorflow": self.tensorflow,
-            "seed": self.seed,
-            "memory_bytes": self.limits.memory_mb * 1024 * 1024,
-            "limit_address_space": limit_as,
+            "seed": child_seed,
+            "memory_bytes": memory,
+            "tree_memory_bytes": memory,
+            "limit_address_space": not (self.tensorflow and self.device != "cpu" and gpu_present()),
             "file_bytes": self.limits.file_mb * 1024 * 1024,
+            "processes": self.limits.processes,
+            "tmp_mb": self.limits.tmp_mb,
         }
-        try:
-            wire.write_frame(self.fd_req, wire.dumps(config))
-        except OSError:
-            pass
-        self.ready = False
+
+    def start(self) -> "Session":
+        """Ask for the child now; the warm worker imports what it needs while the judge goes on."""
+        self.started, self.ready = True, False
+        if launcher.forking_supported():
+            launcher.zygote(self.tensorflow, self.device, self.root).start()
+        else:
+            self._attach(PlainChild(self.config(), self.device))
         return self
 
+    def _attach(self, child: Child) -> None:
+        self.child = child
+        self.fd_req, self.fd_resp = child.fd_req, child.fd_resp
+        self.output.mark()
+        thread = threading.Thread(target=self.output.drain, args=(child.out,), daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
     def _await_ready(self) -> None:
-        if self.proc is None:
+        if not self.started:
             self.start()
         if self.ready:
             return
         deadline = time.monotonic() + self.limits.startup_seconds
+        if self.child is None:
+            try:
+                worker = launcher.zygote(self.tensorflow, self.device, self.root)
+                self._attach(worker.spawn(self.config(), self.limits.startup_seconds))
+            except LaunchError as exc:
+                self.dead = Verdict("start", Msg("start_failed", how=str(exc)[:300]))
+                raise self.dead from None
         try:
             reply = self._receive(0, deadline, counts=False)
         except Verdict as verdict:
@@ -196,35 +195,34 @@ class Session:
                 raise Verdict("start", Msg("start_failed", how="timeout")) from None
             raise
         if "error" in reply:
-            err = reply["error"]
-            raise Verdict("start", Msg("start_failed", how=f"{err.get('type')}: {err.get('message')}"))
-        value = reply.get("value") or {}
+            err = reply["error"] if isinstance(reply["error"], dict) else {}
+            raise Verdict("start", Msg("start_failed", how=f"{err.get('type')}: {str(err.get('message'))[:300]}"))
+        value = reply.get("value") if isinstance(reply.get("value"), dict) else {}
         self.info.device = value.get("device", "cpu")
         self.info.device_name = value.get("device_name", "")
         self.info.tensorflow = value.get("tensorflow")
+        layers = [*getattr(self.child, "outer_layers", []), *(value.get("isolation") or [])]
+        self.info.isolation = [str(x) for x in layers if isinstance(x, str)]
         self.ready = True
         self.output.drop_since_mark()  # interpreter and TensorFlow start-up chatter is not the student's
 
     def close(self) -> None:
-        if self.proc is None:
+        if self.child is None:
+            self.started = False
             return
-        if self.proc.poll() is None and self.ready and not self.dead:
+        if self.ready and not self.dead:
             try:
                 wire.write_frame(self.fd_req, wire.dumps({"id": 0, "op": "bye"}))
-                self.proc.wait(timeout=1.0)
-            except (OSError, subprocess.TimeoutExpired, wire.WireError):
+                self.child.wait(1.0)
+            except (OSError, wire.WireError):
                 pass
-        self._kill()
-        for fd in (self.fd_req, self.fd_resp):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.child.close()
         self.fd_req = self.fd_resp = -1
         for thread in self.threads:
             thread.join(timeout=1.0)
         self.threads.clear()
-        self.proc = None
+        self.child = None
+        self.started = False
 
     def __enter__(self) -> "Session":
         return self
@@ -233,16 +231,8 @@ class Session:
         self.close()
 
     def _kill(self) -> None:
-        if self.proc is None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+        if self.child is not None:
+            self.child.kill()
 
     def begin(self, limits: Limits) -> None:
         """Start a new exercise in this child: a fresh time budget, crash memo and restart count."""
@@ -285,9 +275,11 @@ class Session:
             raise self._died(f"write: {exc}") from None
         start = time.monotonic()
         try:
-            return self._receive(rid, start + self.remaining)
+            reply = self._receive(rid, start + self.remaining)
         finally:
             self.used += time.monotonic() - start
+        self._limit_verdict()
+        return reply
 
     def _receive(self, rid: int, deadline: float, counts: bool = True) -> dict:
         while True:
@@ -337,20 +329,10 @@ class Session:
         return b"".join(chunks)
 
     def _check_memory(self) -> None:
-        """Resident memory watchdog, for children that may not have an address-space limit."""
-        if self.proc is None or not self.ready:
+        """Resident-memory watchdog for the unconfined fallback (the warm workers' monitor does this)."""
+        if not isinstance(self.child, PlainChild) or not self.ready:
             return
-        try:
-            with open(f"/proc/{self.proc.pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        rss_mb = int(line.split()[1]) // 1024
-                        break
-                else:
-                    return
-        except OSError:
-            return
-        if rss_mb > self.limits.memory_mb + self.baseline_mb:
+        if self.child.rss_mb() > self.limits.memory_mb + self.baseline_mb:
             self._kill()
             self.dead = Verdict("memory", Msg("out_of_memory", mb=self.limits.memory_mb))
             raise self.dead
@@ -361,53 +343,74 @@ class Session:
 
     def _died(self, how: str) -> Verdict:
         """Classify the child's end after its pipe broke."""
-        if self.proc is not None:
-            try:
-                self.proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                pass
-            code = self.proc.poll()
-        else:
-            code = None
+        ended = self.child.wait(2) if self.child is not None else None
         self._kill()
         if self.dead is not None:
             return self.dead
-        if code is None:
-            verdict = Verdict("protocol", Msg("protocol", how=how))
-        elif code >= 0:
-            verdict = Verdict("exited", Msg("exited", how=f"exit code {code}"))
-        elif code == -signal.SIGXFSZ:
-            verdict = Verdict("crashed", Msg("crashed", how="file size limit"))
-        else:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = str(-code)
-            verdict = Verdict("crashed", Msg("crashed", how=name))
+        verdict = self._classify(ended, how)
         if not self.ready:
             verdict = Verdict("start", Msg("start_failed", how=verdict.message.render("en")))
         self.dead = verdict
         return verdict
+
+    def _classify(self, ended: dict | None, how: str) -> Verdict:
+        if not ended:
+            return Verdict("protocol", Msg("protocol", how=how))
+        if ended.get("verdict") == "memory":
+            return Verdict("memory", Msg("out_of_memory", mb=self.limits.memory_mb))
+        if ended.get("verdict") == "processes":
+            return Verdict("processes", Msg("too_many_processes", n=self.limits.processes))
+        if "exit" in ended:
+            return Verdict("exited", Msg("exited", how=f"exit code {ended['exit']}"))
+        sig = ended.get("signal")
+        if sig == signal.SIGXFSZ:
+            return Verdict("crashed", Msg("crashed", how="file size limit"))
+        if sig is not None:
+            try:
+                name = signal.Signals(int(sig)).name
+            except (ValueError, TypeError):
+                name = str(sig)
+            return Verdict("crashed", Msg("crashed", how=name))
+        return Verdict("protocol", Msg("protocol", how=how))
+
+    def _limit_verdict(self) -> None:
+        """A tree that hit its cgroup's process or memory limit is ended with that verdict."""
+        hit = self.child.limit_hit() if self.child is not None else None
+        if hit:
+            self._kill()
+            self.dead = self._classify({"verdict": hit}, hit)
+            raise self.dead
 
     # --- what the judge asks --------------------------------------------------------------------
 
     def _result(self, reply: dict) -> Any:
         if "error" in reply:
             err = reply["error"]
+            if not isinstance(err, dict) or not all(isinstance(err.get(k, ""), str) for k in ("type", "message")):
+                self._kill()
+                self.dead = Verdict("protocol", Msg("protocol", how="malformed error report"))
+                raise self.dead
+            err = {**err, "message": err.get("message", "")[:2000], "traceback": str(err.get("traceback", ""))[:4000]}
             if err.get("type") == "MemoryError":
                 raise Verdict("memory", Msg("out_of_memory", mb=self.limits.memory_mb))
             raise StudentRaised(err)
         if "missing" in reply:
-            raise Missing(reply["missing"])
+            raise Missing(str(reply["missing"])[:200])
         if "unsupported" in reply:
-            raise wire.Unsupported(reply["unsupported"])
+            raise wire.Unsupported(str(reply["unsupported"])[:200])
         if "handle" in reply:
+            if not isinstance(reply["handle"], wire.Handle):
+                self._kill()
+                self.dead = Verdict("protocol", Msg("protocol", how="malformed handle"))
+                raise self.dead
             return reply["handle"]
         return reply.get("value")
 
     def load(self, path: str | Path) -> list[str]:
+        """Run the student's file in the child; it is sent as text, the child never opens the path."""
         self.loaded = str(path)
-        return self._result(self.request("load", path=str(path)))
+        source = Path(path).read_bytes().decode("utf-8", "replace")
+        return self._result(self.request("load", source=source, filename=Path(path).name))
 
     def call(self, name: str, *args: Any, keep: Any = "auto", **kwargs: Any) -> Any:
         """Call a module-level function; one that killed the process fails at once the next time."""

@@ -7,15 +7,18 @@ is made in the judge's process.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
-import resource
 import sys
 import traceback
+import types
 from typing import Any
 
 from grader import wire
+
+
+def _line(lines: list[str], number: int | None) -> str:
+    return lines[number - 1].strip() if number and 0 < number <= len(lines) else ""
 
 class Worker:
     def __init__(self, fd_in: int, fd_out: int, config: dict) -> None:
@@ -24,6 +27,7 @@ class Worker:
         self.config = config
         self.module: Any = None
         self.path = ""
+        self.source = ""
         self.handles: dict[int, Any] = {}
         self.next_handle = 1
         self.np = None
@@ -78,18 +82,18 @@ class Worker:
 
     # --- requests ---------------------------------------------------------------------------
 
-    def op_load(self, path: str) -> dict:
+    def op_load(self, source: str, filename: str) -> dict:
+        """Run the student's file, sent as text: the sandbox never needs to see the student's folder."""
         _seed_everything(self.config, self.tf is not None)
         self.handles.clear()
-        directory = os.path.dirname(os.path.abspath(path))
-        if directory not in sys.path:
-            sys.path.insert(0, directory)
-        spec = importlib.util.spec_from_file_location("submission", path)
-        module = importlib.util.module_from_spec(spec)
+        module = types.ModuleType("submission")
+        module.__file__ = filename
         sys.modules["submission"] = module
-        self.path = os.path.abspath(path)
-        spec.loader.exec_module(module)
+        self.path = filename
+        self.source = source
+        code = compile(source, filename, "exec", dont_inherit=True)
         self.module = module
+        exec(code, module.__dict__)
         names = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
         return {"value": names}
 
@@ -167,33 +171,14 @@ class Worker:
 
     def describe_error(self, exc: BaseException) -> dict:
         """The exception with the traceback lines of the student's file only."""
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename) == self.path]
-        lines = [f"line {f.lineno}, in {f.name}: {f.line}" for f in frames[-5:]]
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == self.path]
+        source_lines = (self.source or "").splitlines()
+        lines = [f"line {f.lineno}, in {f.name}: {_line(source_lines, f.lineno)}" for f in frames[-5:]]
         message = str(exc)
         if len(message) > 500:
             message = message[:500] + " ..."
         lineno = frames[-1].lineno if frames else getattr(exc, "lineno", None)
         return {"type": type(exc).__name__, "message": message, "traceback": "\n".join(lines), "line": lineno}
-
-
-def _mapped_bytes() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _apply_limits(config: dict) -> None:
-    memory = config.get("memory_bytes")
-    if memory and config.get("limit_address_space", True):
-        # The allowance is on top of what the interpreter (and TensorFlow) already mapped.
-        limit = _mapped_bytes() + memory
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    file_size = config.get("file_bytes")
-    if file_size:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def _seed_everything(config: dict, tensorflow: bool) -> None:
@@ -209,42 +194,64 @@ def _seed_everything(config: dict, tensorflow: bool) -> None:
         keras.utils.set_random_seed(seed)
 
 
-def _prepare(config: dict, worker: Worker) -> dict:
-    import numpy as np
-
-    worker.np = np
-    info = {"device": "cpu", "tensorflow": None}
-    if config.get("tensorflow"):
-        import keras
-        import tensorflow as tf
-
-        worker.tf = tf
-        gpus = tf.config.list_physical_devices("GPU")
-        for gpu in gpus:
-            try:
-                tf.config.experimental.set_memory_growth(gpu, True)
-            except (RuntimeError, ValueError):
-                pass
-        info["device"] = "gpu" if gpus else "cpu"
-        if gpus:
-            try:
-                details = tf.config.experimental.get_device_details(gpus[0])
-                info["device_name"] = details.get("device_name", "")
-            except (RuntimeError, ValueError):
-                pass
-        info["tensorflow"] = tf.__version__
-        info["keras"] = keras.__version__
+def _device_info(tf: Any) -> dict:
+    """The device TensorFlow will use, asked after the fork (CUDA must not start in the zygote)."""
+    info: dict[str, Any] = {"device": "cpu"}
+    if tf is None:
+        return info
+    gpus = tf.config.list_physical_devices("GPU")
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except (RuntimeError, ValueError):
+            pass
+    if gpus:
+        info["device"] = "gpu"
+        try:
+            info["device_name"] = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "")
+        except (RuntimeError, ValueError):
+            pass
     return info
 
 
+def serve_forked(fd_in: int, fd_out: int, config: dict, info: dict) -> None:
+    """The student's process, forked from a warm zygote and already confined."""
+    worker = Worker(fd_in, fd_out, config)
+    worker.np = sys.modules["numpy"]
+    worker.tf = sys.modules.get("tensorflow") if info.get("tensorflow") else None
+    try:
+        info = {**info, **_device_info(worker.tf)}
+    except BaseException as exc:  # noqa: BLE001 - reported to the judge
+        worker.send({"id": 0, "error": {"type": type(exc).__name__, "message": str(exc), "traceback": ""}})
+        os._exit(0)
+    worker.send({"id": 0, "value": info})
+    worker.serve()
+    sys.stdout.flush()
+    os._exit(0)
+
+
 def main() -> None:
+    """The unconfined fallback: one interpreter per session, started by the judge."""
+    from grader.sandbox import confine
+
     fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
     config = wire.loads(wire.read_frame(fd_in))
     worker = Worker(fd_in, fd_out, config)
     try:
-        info = _prepare(config, worker)
-        _apply_limits(config)
-    except BaseException as exc:
+        import numpy as np
+
+        worker.np = np
+        info: dict[str, Any] = {"tensorflow": None, "isolation": ["rlimits"]}
+        if config.get("tensorflow"):
+            import keras
+            import tensorflow as tf
+
+            worker.tf = tf
+            info.update(tensorflow=tf.__version__, keras=keras.__version__)
+        info.update(_device_info(worker.tf))
+        confine.apply_rlimits(memory=config.get("memory_bytes") if config.get("limit_address_space") else None,
+                              file_size=config.get("file_bytes"), processes=None)
+    except BaseException as exc:  # noqa: BLE001 - reported to the judge
         worker.send({"id": 0, "error": {"type": type(exc).__name__, "message": str(exc), "traceback": ""}})
         return
     worker.send({"id": 0, "value": info})

@@ -1,0 +1,115 @@
+"""A cgroup per student where the hierarchy is writable: memory and process count of the whole tree."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+V1_ROOT = Path("/sys/fs/cgroup")
+
+
+def _own_path(controller: str) -> str | None:
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controller in controllers.split(","):
+            return path
+    return None
+
+
+def _writable(folder: Path) -> bool:
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+@dataclass
+class StudentGroup:
+    """Two v1 cgroups (memory, pids) made for one student's processes, removed afterwards."""
+
+    folders: dict[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, memory_bytes: int, processes: int) -> "StudentGroup | None":
+        if os.environ.get("GRADE_CGROUPS", "1") == "0":
+            return None
+        group = cls()
+        name = f"dl-grader-{uuid.uuid4().hex[:12]}"
+        for controller, settings in (("memory", {"memory.limit_in_bytes": memory_bytes}),
+                                     ("pids", {"pids.max": processes})):
+            own = _own_path(controller)
+            base = V1_ROOT / controller / (own or "/").lstrip("/")
+            if own is None or not _writable(base):
+                continue
+            folder = base / name
+            try:
+                folder.mkdir()
+                for key, value in settings.items():
+                    (folder / key).write_text(str(value))
+            except OSError:
+                _rmdir(folder)
+                continue
+            group.folders[controller] = folder
+        return group if group.folders else None
+
+    def procs_fds(self) -> list[int]:
+        """Open ``cgroup.procs`` for the monitor, which writes itself into it (opened here, as the judge)."""
+        fds = []
+        for folder in self.folders.values():
+            try:
+                fds.append(os.open(folder / "cgroup.procs", os.O_WRONLY | os.O_CLOEXEC))
+            except OSError:
+                pass
+        return fds
+
+    def layers(self) -> list[str]:
+        return [f"cgroup-{c}" for c in self.folders]
+
+    def hit(self) -> str | None:
+        """``memory`` or ``processes`` when the student's tree ran into a limit."""
+        memory = self.folders.get("memory")
+        if memory is not None and _number(memory / "memory.failcnt") > 0 and _oom_kills(memory) > 0:
+            return "memory"
+        pids = self.folders.get("pids")
+        if pids is not None and _events(pids / "pids.events").get("max", 0) > 0:
+            return "processes"
+        return None
+
+    def remove(self) -> None:
+        for folder in self.folders.values():
+            _rmdir(folder)
+
+
+def _number(path: Path) -> int:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _events(path: Path) -> dict[str, int]:
+    try:
+        return {k: int(v) for k, v in (line.split() for line in path.read_text().splitlines() if line.strip())}
+    except (OSError, ValueError):
+        return {}
+
+
+def _oom_kills(folder: Path) -> int:
+    control = _events(folder / "memory.oom_control")
+    return control.get("oom_kill", 1)
+
+
+def _rmdir(folder: Path) -> None:
+    for _ in range(50):
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            import time
+
+            time.sleep(0.02)
