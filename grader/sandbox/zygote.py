@@ -43,7 +43,7 @@ def _ready_imports(tensorflow: bool) -> dict[str, Any]:
 def main() -> None:
     ctl = socket.socket(fileno=int(sys.argv[1]))
     tensorflow = sys.argv[2] == "1"
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, lambda *_: _reap())  # monitors are reaped as soon as they end
     try:
         info = _ready_imports(tensorflow)
     except BaseException as exc:  # noqa: BLE001 - reported to the judge
@@ -89,6 +89,7 @@ def _spawn(request: dict, fds: list[int], ctl: socket.socket, info: dict) -> int
     if pid:
         return pid
     try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         ctl.close()
         Monitor(request["config"], fds, info).run()
     finally:
