@@ -229,7 +229,11 @@ _REGISTRY_LOCK = threading.Lock()
 
 
 def zygote(tensorflow: bool, device: str, root: Path | None) -> Zygote:
-    """The shared warm worker of this process for that kind of session."""
+    """The shared warm worker of this process for that kind of session (``auto`` without a GPU is ``cpu``)."""
+    from grader.sandbox.session import gpu_present
+
+    if device == "auto" and not gpu_present():
+        device = "cpu"
     key = (tensorflow, device, str(root))
     with _REGISTRY_LOCK:
         if key not in _ZYGOTES:
