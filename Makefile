@@ -17,7 +17,11 @@ $(STAMP): requirements.lock pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(GRADE) demo
+	@$(GRADE) demo; status=$$?; \
+	echo ""; \
+	echo "Next: run grade in the environment: . $(VENV)/bin/activate && grade ex05  (or, without activating: $(VENV)/bin/grade ex05)"; \
+	echo "다음: 가상 환경을 켜고 grade를 실행하세요: . $(VENV)/bin/activate && grade ex05  (켜지 않고: $(VENV)/bin/grade ex05)"; \
+	exit $$status
 
 test: venv
 	$(PY) -m pytest -q

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -14,7 +15,7 @@ from grader.catalog import Catalog, CatalogError, Exercise
 from grader.i18n import Msg, TextLike
 from grader.judge import Options, Oracle, Reporter, exercise_limits, grade
 from grader.results import CheckResult, ExerciseResult, gradescope_tests
-from grader.sandbox import Session
+from grader.sandbox.launcher import forking_supported, zygote
 
 MAX_ZIP_FILES = 5000
 MAX_ZIP_BYTES = 500 * 1024 * 1024
@@ -54,6 +55,7 @@ def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
     """One Gradescope document for the whole assignment; tests numbered exercise.check."""
     from grader import __version__
     from grader.i18n import tr
+    from grader.report.structured import exercise_fields
 
     tests = []
     for r in result.results:
@@ -69,12 +71,14 @@ def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
         "stdout_visibility": "hidden",
         "tests": tests,
         "exercises": {
-            r.exercise: {"score": r.score, "max_score": r.max_score, "status": r.status, "seconds": round(r.seconds, 3)}
+            r.exercise: {"score": r.score, "max_score": r.max_score, "status": r.status, "seconds": round(r.seconds, 3),
+                         **exercise_fields(r, result.lang)}  # title, verdict, problem, output (report/structured.py)
             for r in result.results
         },
         "problem": tr(result.problem, result.lang) if result.problem else "",
         "seed": result.seed,
         "device": result.device,
+        "isolation": sorted({layer for r in result.results for layer in r.isolation}),
         "lang": result.lang,
         "grader_version": __version__,
     }
@@ -89,12 +93,40 @@ class UnpackError(Exception):
         self.message = message
 
 
-def unpack(submission: Path, into: Path) -> Path:
-    """A copy of the submission (a folder or a zip) under ``into``; the original is never touched."""
+SKIPPED_DIRS = {"__pycache__", ".git", ".venv", "node_modules"}
+
+
+def copy_regular_files(source: Path, target: Path, refused: list[str], base: Path | None = None) -> None:
+    """Copy only regular files and folders; links, devices, sockets and FIFOs are refused and named."""
+    base = base or source
+    target.mkdir(parents=True, exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            relative = str(Path(entry.path).relative_to(base))
+            if entry.is_symlink():
+                refused.append(relative)
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_DIRS:
+                    copy_regular_files(Path(entry.path), target / entry.name, refused, base)
+            elif entry.is_file(follow_symlinks=False):
+                with open(entry.path, "rb") as src, open(target / entry.name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            else:
+                refused.append(relative)
+
+
+def unpack(submission: Path, into: Path, refused: list[str] | None = None) -> Path:
+    """A copy of the submission (a folder or a zip) under ``into``; the original is never touched.
+
+    Only regular files travel: a link (which could point at the reference solution), a device or
+    a FIFO is left behind and its name added to ``refused``.
+    """
     target = into / "submission"
+    refused = [] if refused is None else refused
+    if submission.is_symlink():
+        raise UnpackError(Msg("bad_zip", path=submission.name, error="a symbolic link"))
     if submission.is_dir():
-        shutil.copytree(submission, target, symlinks=False, ignore_dangling_symlinks=True,
-                        ignore=shutil.ignore_patterns("__pycache__", ".git", ".venv", "node_modules"))
+        copy_regular_files(submission, target, refused)
         return target
     try:
         with zipfile.ZipFile(submission) as archive:
@@ -189,35 +221,26 @@ def reference_submission(catalog: Catalog, folder: Path, only: set[str] | None =
 
 @dataclass
 class SharedSessions:
-    """One numpy child and one TensorFlow child for the whole submission (TensorFlow imported once)."""
+    """What the exercises of one submission share: the warm workers and the trusted oracle.
+
+    Every exercise gets a fresh confined child of its own; the warm workers (one with numpy, one
+    with TensorFlow, per judge process) are shared, so TensorFlow is imported once in all.
+    """
 
     options: Options
     reporter: Reporter
-    sessions: dict[bool, Session] = field(default_factory=dict)
     oracle: Oracle | None = None
 
     def __post_init__(self) -> None:
         self.oracle = Oracle(self.options)  # trusted TensorFlow for expected values, shared too
 
-    def get(self, exercise: Exercise) -> Session:
-        key = exercise.tensorflow
-        if key not in self.sessions:
-            self.sessions[key] = Session(
-                tensorflow=key, device=self.options.device, seed=self.options.seed,
-                limits=exercise_limits(exercise), on_event=self.reporter.event,
-            ).start()
-        return self.sessions[key]
-
     def warm(self, work: list[tuple[Exercise, Path | None]]) -> None:
         """Start TensorFlow's import at once, while the numpy exercises grade (if any TF file was attempted)."""
         tf = [e for e, path in work if e.kind == "exercise" and e.tensorflow and attempted(e, path)]
-        if tf:
-            self.get(tf[0])
+        if tf and forking_supported():
+            zygote(True, self.options.device, tf[0].folder.parent.parent).start()
 
     def close(self) -> None:
-        for session in self.sessions.values():
-            session.close()
-        self.sessions.clear()
         self.oracle.close()
 
 
@@ -240,8 +263,7 @@ def grade_one(
         from grader import quiz
 
         return quiz.grade_answers_file(exercise, path, options)
-    session = shared.get(exercise) if shared is not None else None
-    return grade(exercise, path, options, reporter, session=session, oracle=shared.oracle if shared else None)
+    return grade(exercise, path, options, reporter, oracle=shared.oracle if shared else None)
 
 
 def iter_assignment(
@@ -252,8 +274,9 @@ def iter_assignment(
     items = catalog.items
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         folder = None
+        refused: list[str] = []
         if submission is not None:
-            folder = unpack(submission, Path(tmp))
+            folder = unpack(submission, Path(tmp), refused)
         shared = SharedSessions(options, reporter)
         try:
             work = [(e, _path_for(e, folder)) for e in items]
@@ -261,7 +284,10 @@ def iter_assignment(
             for exercise, path in work:
                 reporter.status(exercise.name)
                 try:
-                    yield grade_one(exercise, path, options, reporter, shared)
+                    graded = grade_one(exercise, path, options, reporter, shared)
+                    if refused and exercise is items[0]:
+                        graded.notes.append(Msg("refused_files", names=", ".join(refused[:10])))
+                    yield graded
                 except CatalogError as exc:
                     yield grader_error(exercise, options, exc.message)
                 except Exception as exc:  # a grader bug in one item must not lose the others

@@ -17,6 +17,7 @@ from grader.i18n import LANGS, Msg
 META_FILE = "exercise.toml"
 PUBLIC_CHECKS = "checks.py"
 HIDDEN_CHECKS = "hidden_checks.py"
+LOCK_FILE = "stub.lock"  # the fingerprints of the stub as shipped (grader/source.py)
 _DIR_NAME = re.compile(r"^(?P<id>(ex|q)\d{2})_(?P<slug>[a-z0-9_]+)$")
 
 
@@ -75,6 +76,16 @@ class Exercise:
     @property
     def stub_path(self) -> Path:
         return self.folder / self.meta["file"]
+
+    @property
+    def fingerprints(self) -> dict[str, str] | None:
+        """The fingerprints of the stub as shipped, from ``stub.lock``; None when there is none for this stub."""
+        from grader.source import read_lock
+
+        lock = read_lock(self.folder / LOCK_FILE) if self.kind == "exercise" else None
+        if lock is None or lock[0] not in ("", self.meta.get("file")):
+            return None
+        return lock[1]
 
     @property
     def reference_path(self) -> Path | None:
@@ -193,6 +204,21 @@ class Catalog:
             )
         return found
 
+    def suggest(self, key: str, n: int = 2) -> list[Exercise]:
+        """Exercises whose slug (or a word of it), name or id is close to a misspelt ``key`` (difflib)."""
+        import difflib
+
+        names: dict[str, Exercise] = {}
+        for e in self.items:
+            for word in (e.slug, e.name, *e.slug.split("_")):
+                if len(word) >= 3:
+                    names.setdefault(word, e)
+        found: list[Exercise] = []
+        for word in difflib.get_close_matches(key, list(names), n=6, cutoff=0.7):
+            if names[word] not in found:
+                found.append(names[word])
+        return found[:n]
+
     def resolve(self, name: str) -> Exercise:
         """``ex05``, ``5``, ``05``, ``losses``, ``ex05_losses`` and ``q01`` all name an exercise."""
         key = name.strip().lower().rstrip("/")
@@ -208,5 +234,16 @@ class Catalog:
         if len(matches) == 1:
             return matches[0]
         if not matches:
+            close = self.suggest(key)
+            if close:
+                shown = [f"{e.id} ({e.slug})" for e in close]
+                raise CatalogError(Msg("did_you_mean", name=name, suggestions=_either(shown)))
             raise CatalogError(Msg("unknown_exercise", name=name))
         raise CatalogError(Msg("ambiguous_exercise", name=name, matches=", ".join(e.name for e in matches)))
+
+
+def _either(items: list[str]) -> object:
+    """``a`` or ``a`` / ``b`` joined with the language's "or"."""
+    if len(items) == 1:
+        return items[0]
+    return {lang: Msg("or").render(lang).join(items) for lang in LANGS}

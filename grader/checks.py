@@ -8,8 +8,11 @@ exercise, owns the wording and the tables.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterable, Sequence
 
@@ -18,6 +21,7 @@ import numpy as np
 from grader import wire
 from grader.feedback import HIDDEN, Code, Detail, Explanation, LayerDiff, NumTable, Row, describe_input, format_value
 from grader.i18n import Msg, Text, TextLike
+from grader.report.curves import recorded
 from grader.sandbox import Missing, Session, StudentRaised
 
 Handle = wire.Handle
@@ -82,6 +86,8 @@ def collect(module: ModuleType | None, hidden: bool) -> list[CheckSpec]:
     """The checks of a checks module, in the order they are written."""
     if module is None:
         return []
+    if hidden and getattr(module, "__file__", None):
+        judge_key(_HiddenFile(Path(module.__file__)))  # read the secret now, before any student code runs
     specs = []
     for value in vars(module).values():
         spec = getattr(value, "__grader_check__", None)
@@ -152,6 +158,49 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+# --- the judge's secret: held-out data the student's process cannot regenerate ------------------
+
+_KEYS: dict[str, bytes | None] = {}
+KEY_FILE = "heldout.key"  # optional, in solutions/: a course-wide secret (else the hidden checks' text is the secret)
+
+
+def judge_key(exercise: Any) -> bytes | None:
+    """A secret that lives in the judge only: a keyed hash of the exercise's hidden checks file (and of
+    ``solutions/heldout.key`` when the course has one). The sandbox cannot read solutions/, and the seed it may
+    learn is useless without this key. None where there are no hidden checks (the student release): there the
+    data comes from the public seed alone, as nothing on a student's own machine is secret from them anyway.
+    The same course files and ``--seed`` give the same data, so an instructor can repeat a run."""
+    path = getattr(exercise, "hidden_checks_path", None)
+    if path is None:
+        return None
+    path = Path(path)
+    cache = str(path)
+    if cache not in _KEYS:
+        try:
+            digest = hashlib.sha256(b"dl-grader held-out key\0" + path.read_bytes())
+            extra = path.parent.parent / KEY_FILE
+            if extra.is_file():
+                digest.update(extra.read_bytes())
+            _KEYS[cache] = digest.digest()
+        except OSError:
+            _KEYS[cache] = None
+    return _KEYS[cache]
+
+
+@dataclass
+class _HiddenFile:
+    hidden_checks_path: Path
+
+
+def secret_seed(key: bytes | None, seed: int, *parts: Any) -> int | list[int]:
+    """A seed for numpy's generators from the public ``seed`` and ``parts``, keyed by ``key`` when there is one
+    (HMAC-SHA256: without the key, knowing the seed tells nothing about the result)."""
+    if key is None:
+        return [int(seed) % 2**63, *[zlib.crc32(str(p).encode()) for p in parts]]
+    message = "\0".join([str(int(seed)), *[str(p) for p in parts]]).encode()
+    return int.from_bytes(hmac.new(key, message, hashlib.sha256).digest()[:16], "big")
+
+
 # --- the context a check runs in ---------------------------------------------------------------
 
 
@@ -186,11 +235,27 @@ class Ctx:
         return value
 
     @property
+    def key(self) -> bytes | None:
+        """The judge's secret for this exercise (see :func:`judge_key`)."""
+        return judge_key(getattr(self.reference_loader, "__self__", None))
+
+    @property
     def rng(self) -> np.random.Generator:
-        """Random inputs, different per run and per check, reproducible with ``--seed``."""
+        """Random inputs, different per run and per check, reproducible with ``--seed``.
+
+        Keyed by the judge's secret where the hidden checks are present: the student's process, even knowing
+        the seed and the checks' code, cannot regenerate them."""
         if not hasattr(self, "_rng"):
-            self._rng = np.random.default_rng([self.seed, zlib.crc32(self.check_name.encode())])
+            if self.key is None:
+                self._rng = np.random.default_rng([self.seed, zlib.crc32(self.check_name.encode())])
+            else:
+                self._rng = np.random.default_rng(secret_seed(self.key, self.seed, "check", self.check_name))
         return self._rng
+
+    def secret_rng(self, *parts: Any, seed: int | None = None) -> np.random.Generator:
+        """A generator for held-out data shared between checks (the same ``parts`` give the same numbers in every
+        check of a run), from ``seed`` (default: the run's seed) and the judge's secret."""
+        return np.random.default_rng(secret_seed(self.key, self.seed if seed is None else seed, *parts))
 
     @property
     def reference(self) -> ModuleType:
@@ -250,16 +315,49 @@ class Ctx:
     def fit(self, model: Handle, x: Any, y: Any, label: str = "fit()", **kwargs: Any) -> dict:
         self.status(Msg("training").render(self.lang))
         try:
-            return self._guard(label, lambda: self.session.fit(model, x, y, **kwargs))
+            return recorded(self, self._guard(label, lambda: self.session.fit(model, x, y, **kwargs)), model)  # loss curve
         except Incorrect as exc:
             raise Incorrect(Msg("training_failed", error=exc.message), *exc.details) from None
 
     def predict(self, model: Handle, x: Any, label: str = "model(x)") -> Any:
         return self._guard(label, lambda: self.session.predict(model, x))
 
+    def export(self, model: Handle, label: str = "model") -> dict:
+        """The model's layers and weights as plain data (:func:`grader.keras_facts.export`)."""
+        return self._guard(label, lambda: self.session.run(EXPORT, model=model))
+
+    def predict_trained(self, model: Handle, x: Any, label: str = "model(x)") -> tuple[Any, dict]:
+        """Outputs of a trained model on held-out ``x``, computed **here** from its weights (grader.replay), so
+        that nothing the student's code does in the sandbox (a patched ``fit``, ``predict`` or ``__call__``) can
+        change them. Also returns the exported layers (weights included).
+
+        A model that cannot be replayed (custom layers, a subclassed model's own ``call``) is predicted in the
+        sandbox as before, and the check carries a note saying so."""
+        from grader import replay
+
+        exported = self.export(model, label)
+        if not isinstance(exported, dict):
+            exported = {"replayable": False, "reason": "no layer facts", "layers": []}
+        if exported.get("replayable"):
+            try:
+                return replay.forward(exported, x), exported
+            except (replay.NotReplayable, ValueError, TypeError, KeyError, IndexError) as exc:
+                exported = {**exported, "replayable": False, "reason": str(exc)}
+        reason = str(exported.get("reason") or "")
+        note = Explanation({
+            "ko": f"이 모델은 채점기가 가중치로 직접 계산할 수 없어({reason}) 샌드박스 안에서 예측한 값으로 "
+                  "채점했습니다. 표준 층(Dense, Flatten, Dropout 등)만 쓰면 채점기가 학습된 가중치로 직접 계산합니다.",
+            "en": f"The grader cannot compute this model from its weights ({reason}), so it was judged on the "
+                  "predictions made in the sandbox. With standard layers only (Dense, Flatten, Dropout, ...) the "
+                  "grader computes the outputs from the trained weights itself.",
+        })
+        if not any(isinstance(n, Explanation) and n.text == note.text for n in self.notes):
+            self.notes.append(note)
+        return self.predict(model, x, label=label), exported
+
     def run(self, code: str, label: str = "", **bindings: Any) -> Any:
         """Run a trusted snippet inside the sandbox with student objects bound; returns ``result``."""
-        return self._guard(label or "code", lambda: self.session.run(code, **bindings))
+        return recorded(self, self._guard(label or "code", lambda: self.session.run(code, **bindings)))  # a Keras history's curve
 
     def oracle_run(self, code: str, **bindings: Any) -> Any:
         """Run trusted code in a separate sandbox with TensorFlow and no student code (e.g. Keras' own
@@ -279,7 +377,8 @@ class Ctx:
         if got is None:
             raise Incorrect(Msg("returned_none", call=label))
         if not _is_numeric(got):
-            raise Incorrect(Msg("wrong_type", call=label, got=_kind(got), expected="number/array"))
+            raise Incorrect(Msg("wrong_type", call=label, got=_kind(got),
+                                expected={"ko": "숫자나 numpy 배열", "en": "a number or a numpy array"}))
 
     def expect_close(
         self,
@@ -358,7 +457,7 @@ class Ctx:
         shape = getattr(out, "shape", type(out).__name__)
         self.expect(shape == (rows, classes), Msg("wrong_shape", call=label, got=shape, expected=(rows, classes)))
         out = np.asarray(out, dtype=float)
-        self.expect(bool(np.all(out >= 0)), Msg("expected_got", expected=f"{label} >= 0", got=float(out.min())))
+        self.expect(bool(np.all(out >= 0)), Msg("negative_probability", call=label, got=float(out.min())))
         self.expect_close(out.sum(axis=1), np.ones(rows), label=f"{label}.sum(axis=1)", rtol=1e-4, atol=1e-4)
 
     # --- models --------------------------------------------------------------------------------
@@ -379,6 +478,33 @@ class Ctx:
         got = facts.get("params")
         if got != expected:
             raise Incorrect(Msg("param_count", got=int(got or 0), expected=expected))
+
+    def expect_io(self, model: Handle, facts: dict, inputs: Sequence[Sequence[int]], outputs: Sequence[Sequence[int]],
+                  *, label: str = "model(x)") -> None:
+        """The model takes inputs of these shapes (without the batch axis) and gives outputs of these shapes.
+
+        Judged by calling the model on a small batch, so a subclassed model (which has no ``model.inputs``, built
+        or not) is judged like any other; a declared ``Input`` of another shape fails with that shape."""
+        want_in = [[None, *[int(d) for d in s]] for s in inputs]
+        want_out = [[None, *[int(d) for d in s]] for s in outputs]
+        show_in = ", ".join(str(tuple(s)).replace("None", "N") for s in want_in)
+        show_out = ", ".join(str(tuple(s)).replace("None", "N") for s in want_out)
+        declared = facts.get("inputs") or []
+        if declared and declared != want_in:
+            raise Incorrect(Msg("expected_got", expected=f"input {show_in}",
+                                got=", ".join(str(tuple(s)).replace("None", "N") for s in declared)))
+        probe = self._guard(label, lambda: self.session.run(PROBE, model=model, shapes=[list(s) for s in inputs]))
+        if not isinstance(probe, dict) or not probe.get("ok"):
+            error = probe.get("error") if isinstance(probe, dict) else _kind(probe)
+            raise Incorrect(Msg("expected_got", expected=f"model(x) for x of shape {show_in} (N = 3)", got=error))
+        got = probe.get("outputs") or []
+        if got != want_out:
+            raise Incorrect(Msg("expected_got", expected=f"output {show_out}",
+                                got=", ".join(str(tuple(s)).replace("None", "N") for s in got) or "—"))
+
+
+EXPORT = "from grader import keras_facts as _facts\nresult = _facts.export(model)"
+PROBE = "from grader import keras_facts as _facts\nresult = _facts.probe(model, shapes)"
 
 
 def is_linear(facts: dict) -> bool:

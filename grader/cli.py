@@ -102,7 +102,23 @@ def show_progress(lang: str) -> None:
             best,
             entry.get("last_graded", "—"),
         )
-    make_console().print(table)
+    console = make_console()
+    console.print(table)
+    upcoming = next_item(catalog, progress)
+    if upcoming is None:
+        console.print(tr(Msg("all_done"), lang), style="bold green", markup=False)
+    else:
+        console.print(tr(Msg("next_exercise", id=upcoming.id, title=upcoming.title), lang), style="bold cyan", markup=False)
+
+
+def next_item(catalog: Catalog, progress: Any, after: str | None = None) -> Optional[Exercise]:
+    """The next exercise or quiz to do: the first one not passed yet (after ``after``, wrapping round)."""
+    items = catalog.items
+    start = next((i + 1 for i, e in enumerate(items) if e.name == after), 0)
+    for item in items[start:] + items[:start]:
+        if item.name != after and progress.status(item.name) != "passed":
+            return item
+    return None
 
 
 @app.command("list")
@@ -133,20 +149,16 @@ def hint_command(
         item = catalog.resolve(exercise)
     except CatalogError as exc:
         raise _usage_error(exc.message, lang_code) from None
-    hints = item.hints
-    index = Progress(catalog.root).next_hint(item.name, len(hints))
+    lines = Progress(catalog.root).hint_lines(item.name, item.hints, lang_code, f"grade hint {item.id}")
     console = make_console()
-    if index >= len(hints):
-        console.print(tr(Msg("no_more_hints", n=len(hints)), lang_code))
-        return
-    console.print(f"[bold cyan]{tr(Msg('hint_n', i=index + 1, n=len(hints)), lang_code)}[/]  ", end="")
-    console.print(tr(hints[index], lang_code), markup=False)
+    for i, line in enumerate(lines):
+        console.print(line, markup=False, style="cyan" if i == 0 else None)
 
 
 @app.command("notebooks")
 def notebooks_command(
     out: Annotated[Path, typer.Argument(help="Folder for the notebooks (one per exercise and quiz).")],
-    course: Annotated[Optional[str], typer.Option(help="Git URL of the course's student release, cloned by the notebooks' install cell on Colab.")] = None,
+    course: Annotated[Optional[str], typer.Option(help="The course's student release (`grade release OUT`) as a git URL or a folder: the install cell clones it and pip-installs it (-e) where the grader is missing (Colab).")] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write a student notebook (.ipynb) for every exercise and quiz."""
@@ -227,14 +239,74 @@ def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device
             result = grade(item, path, options, reporter)
     except CatalogError as exc:
         raise _usage_error(exc.message, lang) from None
-    console.print(ExerciseView(result, lang))
+    shown = path if Path(path).resolve() != item.stub_path.resolve() else None
+    from grader.state import Progress
+
+    seen = Progress(find_root()).entry(item.name).get("hints_seen", 0)
+    view = ExerciseView(result, lang, path=shown, hints_seen=seen if isinstance(seen, int) else 0)
+    console.print(view)
     if output is not None:
         from grader.report.json_result import write_atomic
 
         file_console = make_console(open(output, "w", encoding="utf-8"))
-        file_console.print(ExerciseView(result, lang))
+        file_console.print(view)
         file_console.file.close()
     return result
+
+
+@app.command("watch")
+def watch_command(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, number or name (ex05, 5, losses).")],
+    submission: Annotated[Optional[Path], typer.Option(help="Watch this file instead of the stub in exercises/.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs (default: new on every run).")] = None,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    lang: LangOpt = None,
+) -> None:
+    """Grade an exercise again every time you save its file (Ctrl+C stops)."""
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        item = catalog.resolve(exercise)
+        if item.kind == "quiz":
+            raise CatalogError(Msg("unknown_exercise", name=exercise))
+        path = submission if submission is not None else item.stub_path
+        if not path.is_file():
+            raise CatalogError(Msg("missing_file", path=str(path)))
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    try:
+        from watchfiles import watch
+    except ImportError:
+        raise _usage_error(Msg("watch_unavailable"), lang_code) from None
+    from grader.state import Progress
+
+    console = make_console()
+    target = path.resolve()
+
+    def grade_now() -> None:
+        if console.is_terminal:
+            console.clear()
+        console.print(tr(Msg("watch_start", path=str(path), id=item.id), lang_code), style="dim", markup=False)
+        result = run_grade(item, path, lang_code, seed, device.value, Format.text, None)
+        progress = Progress(catalog.root)
+        if submission is None:
+            progress.record(item.name, result.score, result.max_score, result.status)
+        if result.passed:
+            upcoming = next_item(catalog, progress, after=item.name)
+            if upcoming is not None:
+                console.print(tr(Msg("watch_passed", id=item.id, next=upcoming.id), lang_code), style="bold green",
+                              markup=False)
+        console.print(tr(Msg("watch_waiting"), lang_code), style="dim", markup=False)
+
+    try:
+        grade_now()
+        for _ in watch(target.parent, watch_filter=lambda change, name: Path(name).resolve() == target,
+                       debounce=400, raise_interrupt=True):
+            if target.is_file():
+                grade_now()
+    except KeyboardInterrupt:
+        console.print(tr(Msg("watch_stopped"), lang_code), markup=False)
+    raise typer.Exit(0)
 
 
 class AllFormat(str, Enum):
@@ -253,6 +325,7 @@ def all_command(
     seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs.")] = None,
     device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
     details: Annotated[bool, typer.Option("--details", help="Also show each exercise's table of checks.")] = False,
+    require_boundary_: Annotated[bool, typer.Option("--require-boundary", help="Refuse (exit 2) where student code cannot be confined (used by run_autograder).")] = False,
     lang: LangOpt = None,
 ) -> None:
     """Grade every exercise and quiz: one summary table, the total and the time."""
@@ -264,13 +337,15 @@ def all_command(
     lang_code = _lang(lang)
     if submission is not None and not submission.exists():
         raise _usage_error(Msg("missing_file", path=str(submission)), lang_code)
+    if require_boundary_:
+        require_boundary(_catalog().root, False, lang_code)
     options = Options(lang=lang_code, seed=seed if seed is not None else secrets.randbelow(1_000_000), device=device.value)
     catalog = _catalog()
     if format is AllFormat.text:
-        from grader.report.terminal import AssignmentView, ExerciseView, LiveReporter
+        from grader.report.terminal import AssignmentReporter, AssignmentView, ExerciseView
 
         console = make_console()
-        with LiveReporter(console, lang_code) as reporter:
+        with AssignmentReporter(make_console(stderr=True), lang_code, [e.name for e in catalog.items]) as reporter:
             result = grade_assignment(catalog, submission, options, reporter)
         if details:
             for item in result.results:
@@ -278,7 +353,11 @@ def all_command(
         console.print(AssignmentView(result, lang_code))
         text = None
     else:
-        result = grade_assignment(catalog, submission, options, Reporter())
+        from grader.report.terminal import AssignmentReporter
+
+        # the live status goes to stderr, so stdout keeps only the JSON/JUnit/Markdown document
+        with AssignmentReporter(make_console(stderr=True), lang_code, [e.name for e in catalog.items]) as reporter:
+            result = grade_assignment(catalog, submission, options, reporter)
         text = render_assignment(result, format)
     if text is not None:
         if output is not None:
@@ -291,6 +370,10 @@ def all_command(
         from grader.report.json_result import write_atomic
 
         write_atomic(output, render_assignment(result, AllFormat.markdown))
+    if format is AllFormat.text or output is not None:
+        from grader.report.terminal import assignment_summary
+
+        make_console().print(assignment_summary(result, lang_code, output), markup=False, highlight=False, soft_wrap=True)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
@@ -324,6 +407,19 @@ def render_assignment(result, format: AllFormat) -> str:
     return to_markdown(result)
 
 
+def require_boundary(root: Path, allow_unconfined: bool, lang: str) -> list[str]:
+    """Refuse to grade others' code without a file and process boundary, unless told to."""
+    from grader.sandbox import probe_isolation
+    from grader.sandbox.boundary import describe
+
+    layers = probe_isolation(root)
+    held = describe(layers)
+    missing = [name for name in ("files", "processes") if not held[name]]
+    if missing and not allow_unconfined:
+        raise _usage_error(Msg("unconfined_refused", missing=", ".join(missing)), lang)
+    return layers
+
+
 @app.command("batch")
 def batch_command(
     submissions: Annotated[Path, typer.Argument(help="A folder with one folder or zip per student (the name is the id).")],
@@ -332,9 +428,10 @@ def batch_command(
     resume: Annotated[bool, typer.Option("--resume", help="Grade only students without a result yet.")] = False,
     seed: Annotated[int, typer.Option(help="Base seed; each student's hidden inputs derive from it and their id.")] = 0,
     device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    allow_unconfined: Annotated[bool, typer.Option("--allow-unconfined", help="Grade even where student code cannot be confined (no file or process boundary).")] = False,
     lang: LangOpt = None,
 ) -> None:
-    """Instructor: grade a whole class, one process per student, with a progress bar and a CSV."""
+    """Instructor: grade a whole class (warm workers, a confined child per student), with a progress bar and a CSV."""
     import os
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
@@ -346,10 +443,12 @@ def batch_command(
     if not submissions.is_dir():
         raise _usage_error(Msg("missing_file", path=str(submissions)), lang_code)
     catalog = _catalog()
+    require_boundary(catalog.root, allow_unconfined, lang_code)
     students = batch.find_students(submissions)
-    todo = batch.pending(students, out, resume)
-    limit = sum(e.time_limit for e in catalog.items) + 180
-    runner = batch.ProcessRunner(timeout=limit, device=device.value)
+    key = batch.results_key(out)
+    todo = batch.pending(students, out, resume, key)
+    batch.preload(catalog)
+    runner = batch.WarmRunner(catalog, device=device.value, key=key)
     console = make_console()
     active: list[str] = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -368,6 +467,7 @@ def batch_command(
 
         batch.run_batch(todo, out, runner, jobs or os.cpu_count() or 1, seed, lang_code, started, finished)
     csv_path = batch.write_csv(catalog, out, students)
+    report_path = write_class_report(out, lang_code, [e.name for e in catalog.items])  # report.html + students/*.html
     summary = batch.summarise(catalog, batch.load_results(out, students))
     table = Table(title=f"{summary.students} students · mean {summary.mean:.2f} · median {summary.median:.2f} / {summary.max_score:g}")
     table.add_column(tr(Msg("col_exercise"), lang_code))
@@ -376,17 +476,44 @@ def batch_command(
         table.add_row(name, f"{100 * share:.0f}%")
     console.print(table)
     console.print(f"{csv_path}", markup=False)
+    console.print(f"{report_path}", markup=False)
+
+
+def write_class_report(results: Path, lang: str, order: Optional[list[str]] = None) -> Path:
+    from grader.report.html import write_report
+
+    return write_report(results, lang, order)
+
+
+@app.command("report")
+def report_command(
+    results: Annotated[Path, typer.Argument(help="A results folder written by `grade batch` (<student>.json files).")],
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: (re)write RESULTS/report.html and RESULTS/students/<id>.html from the result JSON files."""
+    lang_code = _lang(lang)
+    if not results.is_dir():
+        raise _usage_error(Msg("missing_file", path=str(results)), lang_code)
+    try:
+        order = [e.name for e in _catalog().items]
+    except CatalogError:
+        order = None  # results copied away from the course: exercises in the files' own order
+    path = write_class_report(results, lang_code, order)
+    make_console().print(f"{path}", markup=False)
 
 
 @app.command("validate")
 def validate_command(
     exercises: Annotated[Optional[list[str]], typer.Argument(help="Only these exercises (default: all).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1,
+    fix: Annotated[bool, typer.Option("--fix", help="First (re)write each stub's fingerprints (stub.lock) from the stub as it is now.")] = False,
+    static: Annotated[bool, typer.Option("--static", help="Only what needs no grading: metadata, placeholders, samples, fingerprints.")] = False,
 ) -> None:
-    """Instructor: prove every exercise and quiz is sound (metadata, reference, stub, sample submissions)."""
+    """Instructor: prove every exercise and quiz is sound (metadata, placeholders, samples, fingerprints,
+    reference pasted in place = full marks, stub = not attempted, sample submissions)."""
     from rich.table import Table
 
-    from grader.validate import validate_exercise
+    from grader.validate import validate_exercise, write_fingerprints
 
     catalog = _catalog()
     try:
@@ -394,18 +521,23 @@ def validate_command(
     except CatalogError as exc:
         raise _usage_error(exc.message, "en") from None
     console = make_console()
-    table = Table(title="grade validate", show_lines=False)
+    if fix:
+        for item in items:
+            if write_fingerprints(item):
+                console.print(f"{item.name}: fingerprints of {item.meta['file']} written to {item.name}/stub.lock", markup=False)
+    table = Table(title="grade validate" + (" --static" if static else ""), show_lines=False)
     for column in ("exercise", "what", "ok", "problem"):
         table.add_column(column, overflow="fold")
     problems = 0
     for item in items:
         with console.status(f"{item.name} ...") if console.is_terminal else nullcontext():
-            findings = validate_exercise(catalog, item, seed)
+            findings = validate_exercise(catalog, item, seed, static=static)
         for finding in findings:
             problems += 0 if finding.ok else 1
             table.add_row(finding.exercise, finding.what, "[green]✓[/]" if finding.ok else "[red]✗[/]", finding.detail)
     console.print(table)
-    console.print(f"{len(items)} items, {problems} problems", style="bold red" if problems else "bold green")
+    summary = f"{len(items)} item{'' if len(items) == 1 else 's'}, {problems} problem{'' if problems == 1 else 's'}"
+    console.print(summary, style="bold red" if problems else "bold green")
     raise typer.Exit(1 if problems else 0)
 
 
@@ -414,7 +546,7 @@ def new_command(
     exercise_id: Annotated[str, typer.Argument(help="The new id, e.g. ex16.")],
     slug: Annotated[str, typer.Option(help="Short lowercase name, e.g. my_topic.")],
 ) -> None:
-    """Instructor: scaffold exercises/<id>_<slug>/ and solutions/<id>_<slug>/ from templates."""
+    """Instructor: scaffold exercises/<id>_<slug>/ (with the stub's fingerprints) and solutions/<id>_<slug>/."""
     from grader.scaffold import scaffold
 
     try:
@@ -425,28 +557,68 @@ def new_command(
     console = make_console()
     for path in created:
         console.print(f"created {path}", markup=False)
-    console.print(f"next: write the reference, then `grade validate {exercise_id}`", markup=False)
+    console.print(f"next: replace the placeholders, write the reference and the samples, run `grade validate --fix {exercise_id}` "
+                  f"after changing the stub, then `grade validate {exercise_id}`", markup=False)
+
+
+AllowDraft = Annotated[bool, typer.Option("--allow-draft", help="Include exercises that fail `grade validate --static`.")]
+
+
+def _refused(exc: Any, key: str, lang: str) -> typer.Exit:
+    """A bilingual refusal naming each draft exercise and why (exit code 2)."""
+    lines = "\n".join(f"  {name}: {'; '.join(problems)}" for name, problems in exc.drafts.items())
+    return _usage_error(Msg(key, n=len(exc.drafts), problems=lines), lang)
+
+
+def _drafts_included(drafts: dict, lang: str) -> None:
+    if drafts:
+        message = Msg("drafts_included", names=", ".join(drafts))
+        make_console(stderr=True).print(tr(message, lang), style="yellow", markup=False)
 
 
 @app.command("release")
-def release_command(out: Annotated[Path, typer.Argument(help="Folder for the student version (must be new or empty).")]) -> None:
-    """Instructor: the student version: exercises, stubs, public checks, hashed quiz keys and the grader; no solutions."""
-    from grader.release import build_release
+def release_command(
+    out: Annotated[Path, typer.Argument(help="Folder for the student version (must be new or empty).")],
+    allow_draft: AllowDraft = False,
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: the student version: exercises, stubs with their fingerprints, public checks, hashed quiz keys
+    and the grader; no solutions. Refuses exercises that fail validation unless --allow-draft."""
+    from grader.release import DraftError, build_release, refuse_drafts
 
+    lang_code = _lang(lang)
+    catalog = _catalog()
     try:
-        files = build_release(_catalog(), out)
+        drafts = refuse_drafts(catalog, allow_draft)
+        files = build_release(catalog, out, allow_draft=allow_draft)
+    except DraftError as exc:
+        raise _refused(exc, "release_refused", lang_code) from None
     except FileExistsError as exc:
         make_console(stderr=True).print(str(exc), style="red", markup=False)
         raise typer.Exit(2) from None
+    _drafts_included(drafts, lang_code)
     make_console().print(f"{len(files)} files written to {out}", markup=False)
 
 
 @app.command("autograder")
-def autograder_command(zip_path: Annotated[Path, typer.Argument(help="The zip to upload to Gradescope.")]) -> None:
-    """Instructor: a Gradescope autograder zip (setup.sh, run_autograder, grader, references, hidden checks)."""
-    from grader.release import build_autograder
+def autograder_command(
+    zip_path: Annotated[Path, typer.Argument(help="The zip to upload to Gradescope.")],
+    allow_draft: AllowDraft = False,
+    allow_unconfined: Annotated[bool, typer.Option("--allow-unconfined", help="Let run_autograder grade even where student code cannot be confined.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: a Gradescope autograder zip (setup.sh, run_autograder, grader, references, hidden checks).
+    Refuses exercises that fail validation unless --allow-draft."""
+    from grader.release import DraftError, build_autograder, refuse_drafts
 
-    names = build_autograder(_catalog(), zip_path)
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        drafts = refuse_drafts(catalog, allow_draft)
+        names = build_autograder(catalog, zip_path, allow_draft=allow_draft, allow_unconfined=allow_unconfined)
+    except DraftError as exc:
+        raise _refused(exc, "autograder_refused", lang_code) from None
+    _drafts_included(drafts, lang_code)
     make_console().print(f"{len(names)} files in {zip_path}", markup=False)
 
 

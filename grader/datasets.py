@@ -77,10 +77,12 @@ def _seed(seed: int) -> int:
 # --- scikit-learn's bundled 8×8 digits ---------------------------------------------------------
 
 
-def digits(seed: int, *, val_fraction: float = 0.15, test_fraction: float = 0.2) -> Split:
+def digits(seed: int, *, val_fraction: float = 0.15, test_fraction: float = 0.2, split_seed: object = None) -> Split:
     """sklearn's 1,797 8×8 digit images, scaled to [0, 1], shuffled and split by ``seed``.
 
     x: float32 of shape (n, 8, 8); y: int64 labels 0-9. Defaults give 1,168 / 270 / 359 images.
+    ``split_seed`` (anything numpy's ``default_rng`` takes, e.g. a keyed seed the student cannot know) replaces
+    ``seed`` for the shuffle.
     """
     from sklearn.datasets import load_digits
 
@@ -88,9 +90,39 @@ def digits(seed: int, *, val_fraction: float = 0.15, test_fraction: float = 0.2)
     x = (data.images / 16.0).astype(np.float32)
     y = data.target.astype(np.int64)
     n_val, n_test = _sizes(len(y), val_fraction, test_fraction)
-    order = np.random.default_rng(_seed(seed)).permutation(len(y))
+    order = np.random.default_rng(_seed(seed) if split_seed is None else split_seed).permutation(len(y))
     test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]
     return Split(x[train], y[train], x[val], y[val], x[test], y[test])
+
+
+def perturb_images(
+    x: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    shift: float = 0.25,
+    rotate: float = 3.0,
+    contrast: float = 0.1,
+    noise: float = 0.03,
+) -> np.ndarray:
+    """New images near the given ones, so that held-out images are not verbatim rows of a public data set.
+
+    Each image is rotated by up to ``rotate`` degrees and shifted by up to ``shift`` pixels (bilinear, sub-pixel),
+    its contrast scaled by 1 ± ``contrast``, plus Gaussian noise of standard deviation ``noise``, clipped to
+    [0, 1]. Shapes (n, h, w) and float32 are kept.
+    """
+    from scipy import ndimage
+
+    x = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(x)
+    centre = (np.array(x.shape[1:3]) - 1) / 2.0
+    for i, image in enumerate(x):
+        angle = np.deg2rad(rng.uniform(-rotate, rotate))
+        matrix = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        offset = centre - matrix @ centre - rng.uniform(-shift, shift, size=2)
+        out[i] = ndimage.affine_transform(image, matrix, offset=offset, order=1, mode="constant", cval=0.0)
+    out *= rng.uniform(1 - contrast, 1 + contrast, size=(len(x),) + (1,) * (x.ndim - 1))
+    out += rng.normal(0.0, noise, size=x.shape)
+    return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
 # --- Fashion-MNIST, only from the local Keras cache --------------------------------------------

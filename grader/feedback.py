@@ -112,6 +112,13 @@ class Explanation:
 
 
 @dataclass
+class Advice:
+    """A plain sentence that tells the student what to do next (e.g. what an error at import usually means)."""
+
+    text: TextLike
+
+
+@dataclass
 class Series:
     """Named numeric paths (an optimizer's trajectory, a loss curve), drawn as a small chart."""
 
@@ -119,7 +126,7 @@ class Series:
     lines: dict[str, list[float]]
 
 
-Detail = NumTable | LayerDiff | Code | Explanation | Series
+Detail = NumTable | LayerDiff | Code | Explanation | Advice | Series
 
 
 def detail_text(detail: Detail, lang: str) -> str:
@@ -133,6 +140,8 @@ def detail_text(detail: Detail, lang: str) -> str:
         return detail.text
     if isinstance(detail, Explanation):
         return tr(Msg("likely_mistake", explanation=detail.text), lang)
+    if isinstance(detail, Advice):
+        return tr(detail.text, lang)
     if isinstance(detail, Series):
         lines = [tr(detail.title, lang)]
         for name, values in detail.lines.items():
@@ -140,3 +149,17 @@ def detail_text(detail: Detail, lang: str) -> str:
             lines.append(f"  {name}: {shown}{', ...' if len(values) > 8 else ''}")
         return "\n".join(lines)
     return str(detail)
+
+
+def has_table(details: list[Detail]) -> bool:
+    return any(isinstance(d, (NumTable, LayerDiff)) for d in details)
+
+
+def explanation_key(detail: Explanation) -> str:
+    """Two explanations are the same mistake when their texts are the same (in every language)."""
+    text = detail.text
+    if isinstance(text, Msg):
+        return f"{text.key}:{sorted((k, str(v)) for k, v in text.params.items())}"
+    if isinstance(text, str):
+        return text
+    return "|".join(f"{k}={v}" for k, v in sorted(text.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Mapping, Union
 
 LANGS = ("ko", "en")
@@ -37,12 +38,20 @@ class Msg:
         self.params = params
 
     def render(self, lang: str) -> str:
-        template = MESSAGES[self.key][lang]
+        template = plural(MESSAGES[self.key][lang], self.params)
         params = {k: tr(v, lang) if isinstance(v, (Msg, dict)) else v for k, v in self.params.items()}
         return template.format(**params)
 
     def __repr__(self) -> str:
         return f"Msg({self.key!r}, {self.params!r})"
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
+def plural(template: str, params: Mapping[str, object]) -> str:
+    """``{n|check|checks}`` becomes ``check`` when ``n`` is 1 and ``checks`` otherwise (English needs it)."""
+    return _PLURAL.sub(lambda m: m.group(2) if params.get(m.group(1)) == 1 else m.group(3), template)
 
 
 def tr(text: TextLike | None, lang: str) -> str:
@@ -70,6 +79,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "timeout_skipped": {
         "ko": "시간 제한({seconds:g}초)을 이미 넘겨 실행하지 않았습니다.",
         "en": "Not run: the time limit ({seconds:g} s) was already used up.",
+    },
+    "refused_files": {
+        "ko": "제출물의 일반 파일이 아닌 항목(링크, 장치 파일 등)은 복사하지 않았습니다: {names}",
+        "en": "Left out of the submission (not regular files: links, devices, …): {names}",
+    },
+    "unconfined_refused": {
+        "ko": "이 컴퓨터에서는 학생 코드를 격리할 수 없습니다({missing}). 그래도 채점하려면 --allow-unconfined 옵션을 주세요.",
+        "en": "Student code cannot be confined on this machine ({missing} missing). Pass --allow-unconfined to grade anyway.",
+    },
+    "too_many_processes": {
+        "ko": "프로세스가 너무 많습니다: 한 번에 {n}개까지만 만들 수 있습니다. fork나 subprocess를 반복해서 부르고 있지 않은지 확인하세요.",
+        "en": "Too many processes: at most {n} may run at once. Look for fork() or subprocess calls in a loop.",
     },
     "out_of_memory": {
         "ko": "메모리 부족: 제한({mb} MB)을 넘었습니다. 너무 큰 배열을 만들고 있지 않은지 확인하세요.",
@@ -103,6 +124,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "파일을 불러오는 중 오류가 났습니다: {error}",
         "en": "Your file failed to load: {error}",
     },
+    "load_error_at": {
+        "ko": "파일을 불러오다가 {where}에서 오류가 났습니다: {error}",
+        "en": "Your file failed to load: {error} ({where})",
+    },
+    "where_line": {"ko": "{line}행", "en": "line {line}"},
+    "where_cell": {"ko": "{cell}번째 셀 {line}행", "en": "cell {cell}, line {line}"},
+    "not_run_load": {
+        "ko": "실행 안 함: 파일을 불러오지 못했습니다(위의 오류 참고).",
+        "en": "Not run: the file did not load (see above).",
+    },
+    "help_module_not_found": {
+        "ko": "파이썬이 이 모듈을 찾지 못했습니다. import 줄의 철자를 확인하세요. 과제에는 수업에서 쓴 numpy와 TensorFlow/Keras만 있으면 됩니다.",
+        "en": "Python cannot find this module. Check the spelling of the import; the exercises need only what the lesson uses (numpy, TensorFlow/Keras).",
+    },
+    "help_import_error": {
+        "ko": "모듈에 그런 이름이 없습니다. 철자와 가져오는 위치를 확인하세요(예: from tensorflow import keras).",
+        "en": "That module has no such name. Check the spelling and where the name comes from (e.g. from tensorflow import keras).",
+    },
+    "help_name_error": {
+        "ko": "정의하기 전에 쓴 이름이 있거나 철자가 틀렸습니다. 함수 밖(파일의 맨 바깥)에 있는 코드는 파일을 불러올 때 바로 실행됩니다.",
+        "en": "A name is used before it is defined, or it is misspelled. Code outside functions runs as soon as the file loads.",
+    },
+    "help_attribute_error_at_load": {
+        "ko": "함수 밖에 있는 코드는 파일을 불러올 때 바로 실행되는데, 이 줄이 없는 속성을 씁니다. 철자를 확인하세요.",
+        "en": "Code outside functions runs as soon as the file loads, and this line uses an attribute that does not exist. Check the spelling.",
+    },
     "exit_at_import": {
         "ko": "파일을 불러오는 중 sys.exit({code})가 호출되었습니다.",
         "en": "Your file called sys.exit({code}) while loading.",
@@ -112,7 +159,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`{call}` raised an exception: {error}",
     },
     "missing_function": {
-        "ko": "`{name}`이(가) 파일에 없습니다. 이름을 바꾸거나 지우지 않았는지 확인하세요.",
+        "ko": "파일에서 `{name}`의 정의를 찾지 못했습니다. 이름을 바꾸거나 지우지 않았는지 확인하세요.",
         "en": "`{name}` is missing from your file. Did you rename or delete it?",
     },
     "not_attempted": {
@@ -120,15 +167,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not attempted yet: fill in the # [[YOUR CODE]] part of `{name}`.",
     },
     "returned_none": {
-        "ko": "`{call}`이(가) None을 반환했습니다. return 문을 빠뜨리지 않았나요?",
+        "ko": "`{call}`의 반환값이 None입니다. return 문을 빠뜨리지 않았나요?",
         "en": "`{call}` returned None. Did you forget a return statement?",
     },
     "unsupported_value": {
-        "ko": "`{call}`이(가) 채점기가 읽을 수 없는 값({kind})을 반환했습니다. 숫자, 배열, 리스트를 반환하세요.",
+        "ko": "`{call}`의 반환값({kind})은 채점기가 읽을 수 없습니다. 숫자, 배열, 리스트를 반환하세요.",
         "en": "`{call}` returned a value the grader cannot read ({kind}). Return numbers, arrays or lists.",
     },
     # comparisons
-    "expected_got": {"ko": "기댓값 {expected}, 실제 값 {got}", "en": "expected {expected}, got {got}"},
+    "expected_got": {
+        "ko": "이 검사가 기대하는 것은 {expected}인데, 지금 코드는 {got}입니다.",
+        "en": "This check expects {expected}, but your code has {got}.",
+    },
+    "negative_probability": {
+        "ko": "`{call}`에 음수({got:.3g})가 있습니다. 각 행은 0과 1 사이의 확률이고 합이 1이어야 합니다. 마지막 층에 activation='softmax'를 쓰세요.",
+        "en": "`{call}` has a negative value ({got:.3g}). Each row must hold probabilities between 0 and 1 that add up to 1: give the last layer activation='softmax'.",
+    },
     "wrong_value": {"ko": "`{call}`의 값이 틀렸습니다.", "en": "`{call}` returned a wrong value."},
     "wrong_value_hidden": {
         "ko": "숨겨진 입력에서 `{call}`의 값이 틀렸습니다 ({failed}/{total}개 틀림).",
@@ -136,24 +190,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "wrong_shape": {
         "ko": "`{call}`의 결과 모양이 {got}입니다. {expected}이어야 합니다.",
-        "en": "`{call}` returned shape {got}; expected {expected}.",
+        "en": "`{call}` returned an array of shape {got}; it should have shape {expected}.",
     },
     "wrong_type": {
         "ko": "`{call}`의 결과 종류가 {got}입니다. {expected}이어야 합니다.",
-        "en": "`{call}` returned a {got}; expected {expected}.",
+        "en": "`{call}` returned a {got}; it should return {expected}.",
     },
     "not_finite": {
-        "ko": "`{call}`의 결과에 inf 또는 nan이 있습니다.",
-        "en": "`{call}` returned inf or nan.",
+        "ko": "`{call}`의 결과에 inf 또는 nan이 있습니다. 0으로 나누기, log(0), 큰 수의 exp가 없는지 확인하세요.",
+        "en": "`{call}` returned inf or nan. Look for a division by zero, log(0) or exp of a large number.",
     },
     "input_modified": {
-        "ko": "`{call}`이(가) 입력 배열을 바꿔 놓았습니다. 원래 값으로 되돌리세요.",
+        "ko": "`{call}`을 호출한 뒤 입력 배열이 바뀌어 있습니다. 반환하기 전에 원래 값으로 되돌리세요.",
         "en": "`{call}` changed its input array. Restore it before returning.",
     },
     "likely_mistake": {"ko": "흔한 실수: {explanation}", "en": "Common mistake: {explanation}"},
+    "mistake_see_above": {
+        "ko": "위에서 설명한 것과 같은 흔한 실수입니다.",
+        "en": "The same common mistake as explained above.",
+    },
     # models
     "not_a_model": {
-        "ko": "`{call}`이(가) Keras 모델이 아닌 {got}을(를) 반환했습니다.",
+        "ko": "`{call}`의 반환값이 Keras 모델이 아니라 {got}입니다.",
         "en": "`{call}` returned a {got}, not a Keras model.",
     },
     "wrong_api": {
@@ -163,6 +221,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "layers_differ": {
         "ko": "층 구성이 기대와 다릅니다 (아래 표).",
         "en": "The layers differ from what was expected (table below).",
+    },
+    "layers_differ_no_table": {
+        "ko": "층 구성이 이 검사가 기대하는 것과 다릅니다.",
+        "en": "The layers are not what this check expects.",
     },
     "param_count": {
         "ko": "전체 파라미터 수가 {got:,}입니다. {expected:,}이어야 합니다.",
@@ -178,7 +240,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "accuracy_low": {
         "ko": "여러분의 코드가 보지 못한 정답으로 잰 정확도가 {got:.3f}입니다. {expected:.2f} 이상이어야 합니다.",
-        "en": "Accuracy on held-out data is {got:.3f}; it must be at least {expected:.2f}.",
+        "en": "Accuracy on held-out data (points the model never saw in training) is {got:.3f}; it must be at least {expected:.2f}.",
+    },
+    "train_accuracy_low": {
+        "ko": "학습에 쓴 XOR 네 점에 대한 정확도가 {got:.2f}입니다. 네 점을 모두 맞혀야 합니다(정확도 {expected:.2f}).",
+        "en": "Accuracy on the four XOR training points is {got:.2f}; all four must be right (accuracy {expected:.2f}).",
     },
     # report
     "score": {"ko": "점수", "en": "Score"},
@@ -186,8 +252,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "points": {"ko": "점수", "en": "Points"},
     "result": {"ko": "결과", "en": "Result"},
     "passed": {"ko": "통과", "en": "passed"},
-    "failed": {"ko": "실패", "en": "failed"},
-    "not_attempted_status": {"ko": "미시도", "en": "not attempted"},
+    "failed": {"ko": "미통과", "en": "failed"},
+    "not_attempted_status": {"ko": "시도 안 함", "en": "not attempted"},
     "hidden": {"ko": "숨김", "en": "hidden"},
     "public": {"ko": "공개", "en": "public"},
     "time": {"ko": "시간", "en": "Time"},
@@ -204,41 +270,116 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hidden_value": {"ko": "(숨김)", "en": "(hidden)"},
     "checks_summary": {
         "ko": "공개 검사 {public}개, 숨겨진 검사 {hidden}개",
-        "en": "{public} public checks, {hidden} hidden checks",
+        "en": "{public} public {public|check|checks}, {hidden} hidden {hidden|check|checks}",
     },
     "hidden_not_run": {
         "ko": "숨겨진 검사는 강사 환경에서만 실행됩니다.",
         "en": "Hidden checks run only where the solutions are present.",
     },
     "student_output": {"ko": "학생 코드의 출력", "en": "Output of your code"},
-    "truncated": {"ko": "... ({n}바이트 생략)", "en": "... ({n} bytes cut)"},
+    "truncated": {"ko": "... ({n}바이트 생략)", "en": "... ({n} {n|byte|bytes} cut)"},
     "training": {"ko": "학습 중", "en": "Training"},
     "starting": {"ko": "채점 준비 중", "en": "Preparing"},
     "grading": {"ko": "채점 중", "en": "Grading"},
     "run_with_seed": {"ko": "같은 입력으로 다시: --seed {seed}", "en": "Same inputs again: --seed {seed}"},
-    "next_hint": {"ko": "힌트 보기: grade hint {id}", "en": "Get a hint: grade hint {id}"},
+    "next_hint": {
+        "ko": "막히면 `grade hint {id}`: 실행할 때마다 힌트를 하나씩 더 보여 줍니다(모두 {n}개).",
+        "en": "Stuck? `grade hint {id}` shows one more hint each time ({n} in all).",
+    },
+    "next_hint_of": {
+        "ko": "막히면 `grade hint {id}`: 힌트 {i}/{n}을 보여 줍니다(실행할 때마다 하나씩).",
+        "en": "Stuck? `grade hint {id}` shows hint {i} of {n} (one more each time).",
+    },
+    "hints_all_seen": {
+        "ko": "힌트 {n}개를 모두 보았습니다. `grade hint {id}`로 다시 볼 수 있습니다.",
+        "en": "You have seen all {n} {n|hint|hints}; `grade hint {id}` shows {n|it|them} again.",
+    },
+    "nb_next_hint": {
+        "ko": "막히면 셀에서 hint(\"{id}\")를 실행하세요: 실행할 때마다 힌트를 하나씩 더 보여 줍니다(모두 {n}개).",
+        "en": "Stuck? Run hint(\"{id}\") in a cell: one more hint each time ({n} in all).",
+    },
+    "nb_run_with_seed": {
+        "ko": "같은 입력으로 다시: check(\"{id}\", seed={seed})",
+        "en": "Same inputs again: check(\"{id}\", seed={seed})",
+    },
+    "start_here": {
+        "ko": "아직 시작하지 않았습니다. {statement} 파일을 읽고 {file} 파일의 # [[YOUR CODE]] 부분을 채운 뒤 다시 채점하세요: `grade {id}`",
+        "en": "Not started yet: read {statement}, fill in the # [[YOUR CODE]] parts of {file}, then run `grade {id}` again.",
+    },
+    "nb_start_here": {
+        "ko": "아직 시작하지 않았습니다. 위의 설명을 읽고 답안 셀의 # [[YOUR CODE]] 부분을 채운 뒤, 저장하고 다시 채점하세요: check(\"{id}\")",
+        "en": "Not started yet: read the statement above, fill in the # [[YOUR CODE]] parts of the answer cell, save, then run check(\"{id}\") again.",
+    },
+    "fix_load_first": {
+        "ko": "위에 표시한 문제를 고치고 저장한 뒤 다시 채점하세요: `grade {id}`. 파일을 불러올 수 있어야 검사가 실행됩니다.",
+        "en": "Fix the problem shown above, save, and run `grade {id}` again: the checks run once the file loads.",
+    },
+    "nb_fix_load_first": {
+        "ko": "위에 표시한 문제를 고치고 저장한 뒤 다시 채점하세요: check(\"{id}\"). 답안을 불러올 수 있어야 검사가 실행됩니다.",
+        "en": "Fix the problem shown above, save, and run check(\"{id}\") again: the checks run once the answer loads.",
+    },
     "all_passed": {"ko": "모든 검사를 통과했습니다!", "en": "All checks passed!"},
     # command line
     "unknown_exercise": {
-        "ko": "'{name}'이라는 연습 문제가 없습니다. `grade list`로 목록을 보세요.",
+        "ko": "'{name}'에 해당하는 연습 문제가 없습니다. `grade list`로 목록을 보세요.",
         "en": "No exercise called '{name}'. See `grade list`.",
+    },
+    "did_you_mean": {
+        "ko": "'{name}'에 해당하는 연습 문제가 없습니다. 혹시 {suggestions}인가요? 전체 목록은 `grade list`로 볼 수 있습니다.",
+        "en": "No exercise called '{name}'. Did you mean {suggestions}? See `grade list` for all of them.",
+    },
+    "or": {"ko": " 또는 ", "en": " or "},
+    "nb_wrong_exercise": {
+        "ko": "이 노트북은 {made_for} 문제용이라 {graded} 문제로 채점할 수 없습니다. {made_for_id} 문제로 채점하거나({command}), {graded_id} 문제의 노트북을 여세요.",
+        "en": "This notebook was made for {made_for}, not {graded}. Grade it as {made_for_id} ({command}), or open the notebook of {graded_id}.",
+    },
+    "grading_item": {"ko": "{name} 채점 중 ({i}/{n})", "en": "Grading {name} ({i}/{n})"},
+    "assignment_summary": {
+        "ko": "합계 {score:g}/{max_score:g}점 ({percent:.1f}%): {total}개 중 {passed}개 통과.",
+        "en": "Total {score:g}/{max_score:g} {max_score|point|points} ({percent:.1f}%): {passed} of {total} {total|item|items} passed.",
+    },
+    "written_to": {"ko": "전체 결과: {path}", "en": "Full results: {path}"},
+    "watch_start": {
+        "ko": "{path} 파일을 지켜봅니다. 저장할 때마다 {id} 문제를 다시 채점합니다. 멈추려면 Ctrl+C를 누르세요.",
+        "en": "Watching {path}: {id} is graded again every time you save it. Ctrl+C stops.",
+    },
+    "watch_waiting": {
+        "ko": "저장을 기다리는 중… (멈추려면 Ctrl+C)",
+        "en": "Waiting for you to save… (Ctrl+C stops)",
+    },
+    "watch_passed": {
+        "ko": "{id} 통과! 계속 지켜봅니다. 다음 문제: `grade watch {next}`",
+        "en": "{id} passes! Still watching. Next exercise: `grade watch {next}`",
+    },
+    "watch_stopped": {"ko": "지켜보기를 멈췄습니다.", "en": "Stopped watching."},
+    "watch_unavailable": {
+        "ko": "grade watch에는 watchfiles 패키지가 필요합니다: pip install watchfiles",
+        "en": "grade watch needs the watchfiles package: pip install watchfiles",
+    },
+    "next_exercise": {
+        "ko": "다음 문제: {id} · {title}  →  `grade {id}` (막히면 `grade hint {id}`)",
+        "en": "Next: {id} · {title}  →  `grade {id}` (stuck? `grade hint {id}`)",
+    },
+    "all_done": {
+        "ko": "모든 문제를 통과했습니다. 수고했어요!",
+        "en": "Every exercise passes. Well done!",
     },
     "ambiguous_exercise": {
         "ko": "'{name}'에 해당하는 연습 문제가 여러 개입니다: {matches}",
         "en": "'{name}' matches several exercises: {matches}",
     },
     "bad_zip": {
-        "ko": "제출 파일 {path}을(를) 열 수 없습니다: {error}",
+        "ko": "제출 파일을 열 수 없습니다({path}): {error}",
         "en": "Cannot open the submission {path}: {error}",
     },
     "file_not_submitted": {
-        "ko": "제출물에 {file} 파일이 없습니다 (미시도로 처리).",
+        "ko": "제출물에 {file} 파일이 없습니다 (시도 안 함으로 처리).",
         "en": "{file} is not in the submission (counted as not attempted).",
     },
     "total": {"ko": "합계", "en": "Total"},
     "assignment_title": {"ko": "과제 전체 채점", "en": "Whole assignment"},
     "min_score_failed": {
-        "ko": "점수 {percent:.1f}% 가 최소 점수 {min:g}% 보다 낮습니다.",
+        "ko": "점수 {percent:.1f}%가 최소 점수 {min:g}%보다 낮습니다.",
         "en": "Score {percent:.1f}% is below the minimum {min:g}%.",
     },
     "missing_file": {"ko": "파일이 없습니다: {path}", "en": "No such file: {path}"},
@@ -247,8 +388,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "--device gpu를 요청했지만 GPU가 보이지 않습니다.",
         "en": "--device gpu was asked for, but no GPU is visible.",
     },
-    "status_not_attempted": {"ko": "미시도", "en": "not attempted"},
-    "status_failing": {"ko": "실패 중", "en": "failing"},
+    "status_not_attempted": {"ko": "시도 안 함", "en": "not attempted"},
+    "status_failing": {"ko": "미통과", "en": "failing"},
     "status_passed": {"ko": "통과", "en": "passed"},
     "col_exercise": {"ko": "문제", "en": "Exercise"},
     "col_title": {"ko": "제목", "en": "Title"},
@@ -260,13 +401,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress_title": {"ko": "진행 상황", "en": "Progress"},
     "exercises_title": {"ko": "연습 문제", "en": "Exercises"},
     "no_more_hints": {
-        "ko": "더 이상 힌트가 없습니다 ({n}개 모두 보았습니다).",
-        "en": "No more hints (you have seen all {n}).",
+        "ko": "힌트를 모두({n}개) 보았습니다. 다시 모아 보면:",
+        "en": "You have seen all {n} {n|hint|hints}; here {n|it is|they are} again:",
+    },
+    "no_hints": {
+        "ko": "{id}에는 힌트가 없습니다. 문제 설명과 검사 결과의 메시지를 다시 읽어 보세요.",
+        "en": "{id} has no hints. Read the statement and the messages of the checks again.",
     },
     "hint_n": {"ko": "힌트 {i}/{n}", "en": "Hint {i}/{n}"},
+    "hint_more": {
+        "ko": "다음 힌트가 필요하면 한 번 더: {command}",
+        "en": "For the next hint, run it again: {command}",
+    },
     # notebooks
     "nb_invalid_json": {
-        "ko": "노트북 {path}이(가) 올바른 JSON이 아닙니다({error}). 저장이 끝나지 않았거나 파일이 잘렸을 수 있습니다. Jupyter나 Colab에서 다시 저장(파일 → .ipynb 다운로드)하세요.",
+        "ko": "노트북 파일 {path}의 내용이 올바른 JSON이 아닙니다({error}). 저장이 끝나지 않았거나 파일이 잘렸을 수 있습니다. Jupyter나 Colab에서 다시 저장(파일 → .ipynb 다운로드)하세요.",
         "en": "The notebook {path} is not valid JSON ({error}). It may be cut short or half-saved; save it again from Jupyter or Colab (File → Download .ipynb).",
     },
     "nb_bad_version": {
@@ -287,7 +436,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nb_magics_removed": {
         "ko": "파이썬이 아닌 셸/매직 줄 {n}개를 빼고 채점했습니다(셀 번호: 줄): {lines}",
-        "en": "Left out {n} shell/magic line(s) that are not Python (cell: line): {lines}",
+        "en": "Left out {n} shell/magic {n|line|lines} that {n|is|are} not Python (cell: line): {lines}",
     },
     "nb_cells_skipped": {
         "ko": "이 문제는 함수만 채점하므로, 최상위에서 모델을 학습하거나 그래프를 그리는 셀(줄)은 실행하지 않았습니다: {cells}",
@@ -321,6 +470,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "채점기(grader)가 없을 때만 설치합니다(예: Colab). 이미 설치되어 있으면 아무 일도 하지 않습니다.",
         "en": "Installs the grader only when it is missing (e.g. on Colab); does nothing when it is already installed.",
     },
+    "nb_install_course": {
+        "ko": "강사가 알려 준 과제 저장소(git URL, `grade release`로 만든 학생용 과제) 또는 그 폴더",
+        "en": "the course's student release (made by `grade release`): its git URL from your instructor, or its folder",
+    },
+    "nb_install_missing": {
+        "ko": "채점기가 설치되어 있지 않고 COURSE도 비어 있어 아무것도 설치하지 않았습니다. 과제 폴더에서 Jupyter를 실행하거나(. .venv/bin/activate 후 jupyter lab), 강사에게 과제 저장소의 git URL을 받아 이 셀의 COURSE에 넣고 다시 실행하세요.",
+        "en": "The grader is not installed here and COURSE is empty, so nothing was installed. Start Jupyter from the course folder (. .venv/bin/activate, then jupyter lab), or ask your instructor for the course's git URL, put it in COURSE in this cell and run it again.",
+    },
+    "nb_hint_comment": {
+        "ko": "막히면: hint(\"{id}\", lang=\"{lang}\")를 실행할 때마다 힌트가 하나씩 더 나옵니다.",
+        "en": "Stuck? Each run of hint(\"{id}\", lang=\"{lang}\") shows one more hint.",
+    },
     "nb_scratch_comment": {
         "ko": "연습 공간: 채점하지 않습니다.",
         "en": "Scratch space: not graded.",
@@ -347,7 +508,7 @@ MESSAGES.update({
     },
     "quiz_partial": {
         "ko": "부분 정답: 맞게 고른 것 {right}/{total}개, 잘못 고른 것 {wrong}개.",
-        "en": "Partly right: {right} of {total} right picks, {wrong} wrong pick(s).",
+        "en": "Partly right: {right} of {total} right picks; wrong picks: {wrong}.",
     },
     "quiz_unanswered": {
         "ko": "답하지 않았습니다.",
@@ -422,8 +583,8 @@ MESSAGES.update({
         "en": "a string",
     },
     "quiz_view_question": {
-        "ko": "문항 {i}/{n} · {points:g}점",
-        "en": "Question {i}/{n} · {points:g} point(s)",
+        "ko": "문항 {i}/{n} · {points} · {tries}",
+        "en": "Question {i}/{n} · {points} · {tries}",
     },
     "quiz_view_ask_single": {
         "ko": "번호를 입력하세요",
@@ -442,8 +603,12 @@ MESSAGES.update({
         "en": "Enter your answer",
     },
     "quiz_view_try_again": {
-        "ko": "다시 해 보세요 (남은 기회 {left}번).",
+        "ko": "다시 해 보세요(남은 기회 {left}번).",
         "en": "Try again ({left} tries left).",
+    },
+    "quiz_view_try_again_one": {
+        "ko": "다시 해 보세요(남은 기회 1번).",
+        "en": "Try again (1 try left).",
     },
     "quiz_view_no_tries": {
         "ko": "기회를 모두 썼습니다.",
@@ -458,11 +623,126 @@ MESSAGES.update({
         "en": "Resuming: {done} of {n} questions already answered.",
     },
     "quiz_view_saved": {
-        "ko": "중단했습니다. 지금까지의 답은 저장되었습니다. `grade {id}`로 이어서 푸세요.",
-        "en": "Stopped. Your answers so far are saved; `grade {id}` resumes the quiz.",
+        "ko": "중단했습니다. 지금까지의 답은 {path}에 저장되었습니다. `grade {id}`로 이어서 푸세요.",
+        "en": "Stopped. Your answers so far are saved in {path}; `grade {id}` resumes the quiz.",
     },
     "quiz_view_intro": {
         "ko": "{n}문항 · 총 {points:g}점. 답을 입력하고 Enter를 누르세요. Ctrl+C로 중단해도 이어서 풀 수 있습니다.",
         "en": "{n} questions · {points:g} points. Type your answer and press Enter; Ctrl+C stops, and you can resume later.",
+    },
+    # the retry policy, the answers file, the hashed key (issue 9)
+    "quiz_kind_single": {"ko": "객관식", "en": "single choice"},
+    "quiz_kind_multiple": {"ko": "복수 선택", "en": "multiple choice"},
+    "quiz_kind_numeric": {"ko": "수치", "en": "numeric"},
+    "quiz_kind_text": {"ko": "단답형", "en": "short text"},
+    "quiz_policy_intro": {
+        "ko": "채점 방식(기회를 모두 쓰면 해설을 보여 줍니다):",
+        "en": "Scoring (once your tries are used up, the explanation is shown):",
+    },
+    "quiz_policy_first_try": {
+        "ko": "첫 번째 시도에서 맞혀야 점수를 받습니다. 두 번째 시도부터는 맞혀도 0점이지만 해설은 볼 수 있습니다.",
+        "en": "full marks on the first try only; a later right answer scores 0 but still shows the explanation.",
+    },
+    "quiz_policy_halves": {
+        "ko": "틀릴 때마다 받을 수 있는 점수가 절반으로 줄어듭니다.",
+        "en": "each wrong try halves the points.",
+    },
+    "quiz_policy_free": {
+        "ko": "다시 시도해도 감점이 없습니다.",
+        "en": "retries cost nothing.",
+    },
+    "quiz_policy_factor": {
+        "ko": "틀릴 때마다 받을 수 있는 점수에 {factor:g}을(를) 곱합니다.",
+        "en": "each wrong try multiplies the points by {factor:g}.",
+    },
+    "quiz_retry_points": {
+        "ko": "{tries}번째 시도에서 낸 답이라 {points:g}/{max:g}점입니다.",
+        "en": "Given on try {tries}: {points:g} of {max:g} points.",
+    },
+    "quiz_retry_points_one": {
+        "ko": "{tries}번째 시도에서 낸 답이라 {points:g}/1점입니다.",
+        "en": "Given on try {tries}: {points:g} of 1 point.",
+    },
+    "quiz_points": {"ko": "{points:g}점", "en": "{points:g} points"},
+    "quiz_points_one": {"ko": "1점", "en": "1 point"},
+    "quiz_tries": {"ko": "기회 {n}번", "en": "{n} tries"},
+    "quiz_tries_one": {"ko": "기회 1번", "en": "1 try"},
+    "quiz_hint_missed": {
+        "ko": "{i}번 문항({title})을 다시 살펴보세요. {hint}",
+        "en": "Look again at question {i} ({title}). {hint}",
+    },
+    "quiz_hint_review": {
+        "ko": "해설을 읽고 수업 자료에서 그 부분을 복습하세요.",
+        "en": "Read its explanation and review that part of the lesson.",
+    },
+    "quiz_explanation_title": {"ko": "해설", "en": "Explanation"},
+    "quiz_in_file": {"ko": "{path}", "en": "{path}"},
+    "quiz_at_line": {"ko": "{path} {line}번째 줄", "en": "{path}, line {line}"},
+    "quiz_on_question": {"ko": "(문항 '{qid}')", "en": "(question '{qid}')"},
+    "quiz_bad_tries_table": {
+        "ko": "[tries]는 `문항 id = 시도 번호` 꼴의 표여야 합니다.",
+        "en": "[tries] must be a table of `question id = try number`.",
+    },
+    "quiz_bad_tries": {
+        "ko": "문항 '{qid}'의 시도 번호 {raw}은(는) 1 이상의 정수여야 합니다.",
+        "en": "question '{qid}': the try number {raw} must be a whole number of at least 1.",
+    },
+    "quiz_file_unreadable": {
+        "ko": "답안 파일을 읽을 수 없어 채점하지 못했습니다: {problem}",
+        "en": "The answers file could not be read, so this question was not graded: {problem}",
+    },
+    "quiz_fix_or_delete": {
+        "ko": "파일을 고치거나, 처음부터 다시 풀려면 파일을 지운 뒤 `grade {id}`를 실행하세요.",
+        "en": "Fix the file, or delete it and run `grade {id}` to start over.",
+    },
+    "quiz_key_damaged": {
+        "ko": "해설을 열 수 없습니다. {path}이(가) 손상되었거나 바뀌었으니 원래 파일을 다시 받으세요.",
+        "en": "The explanation cannot be opened: {path} is damaged or was changed; get the original file again.",
+    },
+    "quiz_view_saved_result": {
+        "ko": "저장된 답({path})으로 채점한 결과입니다.",
+        "en": "Your saved answers ({path}):",
+    },
+    "quiz_view_all_right": {
+        "ko": "모든 문항을 맞혔습니다. 다시 풀 문항이 없습니다.",
+        "en": "Every question is right: nothing to retake.",
+    },
+    "quiz_view_retake_note": {
+        "ko": "다시 풀어도 시도 횟수는 이어서 세므로, 위의 채점 방식대로 점수가 줄어듭니다.",
+        "en": "A retake keeps counting your tries, so the scoring rules above still apply.",
+    },
+    "quiz_view_retake": {
+        "ko": "틀린 {n}문항을 다시 풀까요?",
+        "en": "Retake the {n} questions you missed?",
+    },
+    "quiz_view_retake_one": {
+        "ko": "틀린 1문항을 다시 풀까요?",
+        "en": "Retake the question you missed?",
+    },
+    "quiz_view_not_saved": {
+        "ko": "답을 {path}에 저장하지 못했습니다: {error}",
+        "en": "Could not save your answers to {path}: {error}",
+    },
+})
+
+# --- the instructor's guard rails: `grade release` / `grade autograder` refuse drafts (grader/release.py) ---
+MESSAGES.update({
+    "release_refused": {
+        "ko": "학생용 배포본을 만들지 않았습니다. 검증을 통과하지 못한 연습 문제가 {n}개 있습니다:\n{problems}\n"
+              "고친 뒤 `grade validate --static`으로 확인하세요. 초안인 채로 내보내려면 --allow-draft를 붙이세요.",
+        "en": "The student release was not written: {n} {n|exercise fails|exercises fail} validation:\n{problems}\n"
+              "Fix {n|it|them} and check with `grade validate --static`, or add --allow-draft to release "
+              "{n|it as a draft|them as drafts}.",
+    },
+    "autograder_refused": {
+        "ko": "오토그레이더를 만들지 않았습니다. 검증을 통과하지 못한 연습 문제가 {n}개 있습니다:\n{problems}\n"
+              "고친 뒤 `grade validate --static`으로 확인하세요. 초안인 채로 포함하려면 --allow-draft를 붙이세요.",
+        "en": "The autograder was not written: {n} {n|exercise fails|exercises fail} validation:\n{problems}\n"
+              "Fix {n|it|them} and check with `grade validate --static`, or add --allow-draft to include "
+              "{n|it as a draft|them as drafts}.",
+    },
+    "drafts_included": {
+        "ko": "--allow-draft: 검증을 통과하지 못한 연습 문제도 포함했습니다: {names}",
+        "en": "--allow-draft: included exercises that fail validation: {names}",
     },
 })

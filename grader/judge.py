@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.catalog import CatalogError, Exercise
-from grader.feedback import Code
+from grader.feedback import Advice, Code, Detail
 from grader.i18n import Msg, TextLike
 from grader.results import CheckResult, ExerciseResult
 from grader.sandbox import Limits, Session, Verdict
-from grader.source import definitions, read_source, syntax_problem, untouched
+from grader.source import read_source, shipped, syntax_problem, untouched
 if TYPE_CHECKING:
     from grader.checks import CheckSpec
 from grader.submission import Extracted, extract, loadable_path, remove_loadable
@@ -40,14 +41,34 @@ def exercise_limits(exercise: Exercise) -> Limits:
     return Limits(seconds=exercise.time_limit, memory_mb=exercise.memory_mb)
 
 
-def open_session(exercise: Exercise, options: Options, reporter: Reporter) -> Session:
+def imports_tensorflow(source: str) -> bool:
+    """Whether a file imports TensorFlow or Keras: such a file gets a TensorFlow sandbox, whatever the exercise."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        if any(n.split(".")[0] in ("tensorflow", "keras", "tf_keras") for n in names):
+            return True
+    return False
+
+
+def open_session(exercise: Exercise, options: Options, reporter: Reporter, source: str = "") -> Session:
     limits = exercise_limits(exercise)
+    tensorflow = exercise.tensorflow or imports_tensorflow(source)
+    if tensorflow and not exercise.tensorflow:
+        limits.memory_mb = max(limits.memory_mb, 2048)
+        limits.seconds = max(limits.seconds, 30.0)
     return Session(
-        tensorflow=exercise.tensorflow,
+        tensorflow=tensorflow,
         device=options.device,
         seed=options.seed,
         limits=limits,
         on_event=reporter.event,
+        root=exercise.folder.parent.parent,
     )
 
 
@@ -89,16 +110,18 @@ def grade(
     if not submission.is_file():
         raise CatalogError(Msg("missing_file", path=str(submission)))
     stub = read_source(exercise.stub_path) if exercise.stub_path.exists() else ""
-    extracted = extract(submission, stub)  # a notebook's answer cells; a .py file as it is
+    # the stub as shipped (stub.lock): students edit the stub file itself, so it cannot say what is untouched
+    shipped_stub = shipped(exercise.fingerprints, stub)
+    extracted = extract(submission, stub, exercise)  # a notebook's answer cells; a .py file as it is
     source = extracted.source
     problem = syntax_problem(source, submission.name) if extracted.problem is None else extracted
-    unchanged = untouched(source, stub) if stub else set()
+    unchanged = untouched(source, shipped_stub) if shipped_stub else set()
     own_session = session is None
     if session is not None:
         session.begin(exercise_limits(exercise))
     if problem is None and session is None:
-        session = open_session(exercise, options, reporter)
-        if not stub or not unchanged >= set(definitions(stub)):
+        session = open_session(exercise, options, reporter, source)
+        if not shipped_stub or not unchanged >= set(shipped_stub):
             session.start()  # imports (TensorFlow too) while we read the checks; an untouched stub may need none
 
     from grader.checks import collect  # imports numpy: after the child has started
@@ -120,6 +143,7 @@ def grade(
         lang=options.lang,
         hidden_run=hidden_module is not None,
         hints=exercise.hints,
+        file=str(exercise.meta.get("file", "")),
     )
     try:
         result.notes = list(extracted.notes)
@@ -127,28 +151,31 @@ def grade(
         if problem is not None:
             message, details = _problem_message(problem)
             result.problem = message
-            result.checks = [_failed(spec, message, *details) for spec in specs]
+            result.problem_details = details
+            result.checks = [_not_run(spec) for spec in specs]
             return result
         assert session is not None
         reporter.status(Msg("starting").render(options.lang))
         attempted = [s for s in specs if not (s.needs and set(s.needs) <= unchanged)]
         loadable = loadable_path(submission, extracted, exercise.meta.get("file"))  # a notebook's code as a .py file
-        load_problem = _load(session, loadable) if attempted else None
+        load_problem = _load(session, loadable, source) if attempted else None
         if load_problem is not None:
-            result.problem = load_problem[0]
+            result.problem, *result.problem_details = load_problem
         reporter.status(Msg("grading").render(options.lang))
         shared: dict = {}
         for spec in specs:
             if load_problem is not None and not (spec.needs and set(spec.needs) <= unchanged):
-                result.checks.append(_failed(spec, *load_problem))
+                result.checks.append(_not_run(spec))
                 continue
             check_started = time.monotonic()
             result.checks.append(_run_check(spec, session, exercise, options, unchanged, reporter, shared, oracle))
             result.checks[-1].seconds = time.monotonic() - check_started
-        result.device = session.info.device if exercise.tensorflow else "cpu"
+        result.device = session.info.device if session.tensorflow else "cpu"
+        result.isolation = list(session.info.isolation)
         if session.info.device_name:
             result.device += f" ({session.info.device_name})"
         result.output, result.output_dropped = session.captured()
+        result.dedupe_explanations()
     finally:
         if own_session and session is not None:
             session.close()
@@ -159,8 +186,8 @@ def grade(
     return result
 
 
-def _load(session: Session, submission: Path) -> tuple[TextLike, ...] | None:
-    """Load the file in the sandbox; a problem here fails every check that needs student code."""
+def _load(session: Session, submission: Path, source: str = "") -> tuple[TextLike | Detail, ...] | None:
+    """Load the file in the sandbox; a problem here is reported once, and the checks that need the file do not run."""
     from grader.sandbox import StudentRaised
 
     try:
@@ -171,16 +198,81 @@ def _load(session: Session, submission: Path) -> tuple[TextLike, ...] | None:
         info = exc.info
         if info.get("type") == "SystemExit":
             return (Msg("exit_at_import", code=info.get("message")),)
-        details = [Code(info["traceback"])] if info.get("traceback") else []
-        return (Msg("load_error", error=f"{info.get('type')}: {info.get('message')}"), *details)
+        kind, text = str(info.get("type") or "Exception"), str(info.get("message") or "")
+        line = info.get("line") or _last_line(info.get("traceback") or "")
+        details: list[Detail] = []
+        excerpt = line_excerpt(source, int(line)) if line and source else ""
+        if excerpt:
+            details.append(Code(excerpt))
+        elif info.get("traceback"):
+            details.append(Code(info["traceback"]))
+        if kind in LOAD_ERROR_HELP:
+            details.append(Advice(Msg(LOAD_ERROR_HELP[kind])))
+        where = where_in(source, int(line)) if line else None
+        error = f"{kind}: {text}" if text else kind
+        message = Msg("load_error_at", where=where, error=error) if where else Msg("load_error", error=error)
+        return (message, *details)
     return None
+
+
+#: A sentence that teaches what an exception raised while loading the file usually means.
+LOAD_ERROR_HELP = {
+    "ModuleNotFoundError": "help_module_not_found",
+    "ImportError": "help_import_error",
+    "NameError": "help_name_error",
+    "AttributeError": "help_attribute_error_at_load",
+}
+
+
+def _last_line(traceback_text: str) -> int | None:
+    """The line number of the last ``line N, in ...`` entry of the sandbox's traceback text."""
+    import re
+
+    found = re.findall(r"line (\d+), in", traceback_text)
+    return int(found[-1]) if found else None
+
+
+_CELL_MARK = "# --- cell "
+
+
+def where_in(source: str, line: int) -> Msg:
+    """``line 4`` of a .py file, or ``cell 3, line 2`` of a notebook's answer code."""
+    lines = source.splitlines()
+    for number in range(min(line, len(lines)) - 1, -1, -1):
+        text = lines[number]
+        if text.startswith(_CELL_MARK) and text.rstrip().endswith("---"):
+            cell = text[len(_CELL_MARK):].split()[0]
+            return Msg("where_cell", cell=cell, line=line - number - 1)
+    return Msg("where_line", line=line)
+
+
+def line_excerpt(source: str, line: int) -> str:
+    """The student's line with a caret line under its code, as Python's own tracebacks show it."""
+    lines = source.splitlines()
+    if not 0 < line <= len(lines) or not lines[line - 1].strip():
+        return ""
+    text = lines[line - 1].rstrip()
+    indent = len(text) - len(text.lstrip())
+    shown = line
+    if text.lstrip().startswith(_CELL_MARK):
+        return ""
+    marks = where_in(source, line)
+    if marks.key == "where_cell":
+        shown = marks.params["line"]
+    return f"{shown:>4} | {text}\n     | {' ' * indent}{'^' * len(text.strip())}"
 
 
 def _problem_message(problem: object) -> tuple[TextLike, list]:
     """The message and details of a file that cannot be loaded: a broken notebook or a syntax error."""
     if isinstance(problem, Extracted):
         return problem.problem, list(problem.details)
-    return Msg("syntax_error", line=problem.line, msg=problem.message), [Code(problem.excerpt())]
+    details: list = [Code(problem.excerpt())] if problem.excerpt() else []
+    return Msg("syntax_error", line=problem.line, msg=problem.message), details
+
+
+def _not_run(spec: CheckSpec) -> CheckResult:
+    """A check that could not run because the file did not load (the reason is shown once, above the checks)."""
+    return CheckResult(spec.name, spec.title, 0.0, spec.points, "failed", Msg("not_run_load"), [], spec.hidden, spec.hint)
 
 
 def _failed(spec: CheckSpec, message: TextLike, *details: object) -> CheckResult:
@@ -219,7 +311,10 @@ def _run_check(
     try:
         spec.fn(ctx)
     except (Incorrect, NotAttempted, Outcome) as outcome:
-        return CheckResult(points=0.0, status=outcome.status, message=outcome.message, details=outcome.details, **base)
+        from grader.report.curves import with_curves  # the training curve shows why the check failed
+
+        return CheckResult(points=0.0, status=outcome.status, message=outcome.message,
+                           details=with_curves(outcome.details, ctx.notes), **base)
     except Verdict as verdict:
         return CheckResult(points=0.0, status="failed", message=verdict.message, **base)
     except Exception as exc:  # a bug in the check itself must not stop the other checks

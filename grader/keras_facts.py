@@ -178,3 +178,91 @@ def predict(model: Any, x: Any) -> Any:
     if isinstance(out, (list, tuple)):
         return [np.asarray(v) for v in out]
     return np.asarray(out)
+
+
+# --- the trained model as plain data, for the judge's own forward pass (grader.replay) --------------------------
+
+# the config keys that define what a standard layer computes at inference
+_REPLAY_KEYS = ("units", "use_bias", "target_shape", "scale", "offset", "axis", "epsilon", "center", "max_value",
+                "negative_slope", "threshold", "alpha")
+
+
+def _functional_chain(model: Any, layers: list) -> str | None:
+    """None when a functional model is one input → each layer feeding the next → one output, else the reason."""
+    try:
+        if len(model.inputs) != 1 or len(model.outputs) != 1:
+            return "more than one input or output"
+    except (AttributeError, ValueError, TypeError):
+        return "no inputs/outputs"
+    edges = _edges(model)
+    names = [l.name for l in model.layers]
+    if edges != [[a, b] for a, b in zip(names, names[1:])]:
+        return "the layers are not one chain"
+    return None
+
+
+def export(model: Any) -> dict:
+    """The layers of a model made of standard Keras layers, with their weights, or why it cannot be replayed.
+
+    Sequential models (whatever their class overrides: what is replayed is their layers in order) and functional
+    models that are one chain are replayable; a subclassed model's own ``call`` is not.
+    """
+    import keras
+
+    from grader import replay
+
+    def refuse(reason: str) -> dict:
+        return {"replayable": False, "reason": reason, "layers": []}
+
+    if not isinstance(model, keras.Model):
+        return refuse("not a Keras model")
+    layers = list(model.layers)
+    if isinstance(model, keras.Sequential):
+        pass
+    else:
+        try:
+            from keras.src.models.functional import Functional
+        except ImportError:  # pragma: no cover - a Keras without this module
+            Functional = None
+        if Functional is None or not isinstance(model, Functional):
+            return refuse("a subclassed model computes its outputs in its own call()")
+        reason = _functional_chain(model, layers)
+        if reason:
+            return refuse(reason)
+    exported = []
+    for layer in layers:
+        kind = type(layer).__name__
+        if not (type(layer).__module__ or "").startswith("keras"):
+            return refuse(f"custom layer {kind}")
+        try:
+            config = layer.get_config()
+        except Exception:
+            return refuse(f"layer {kind} without get_config")
+        fact = {"class": kind, "name": layer.name, "activation": plain_name(config.get("activation"))}
+        for key in _REPLAY_KEYS:
+            if key in config:
+                value = config[key]
+                fact[key] = list(value) if isinstance(value, tuple) else value
+        reason = replay.supported(fact)
+        if reason:
+            return refuse(reason)
+        fact["weights"] = [np.asarray(w) for w in layer.get_weights()]
+        exported.append(fact)
+    return {"replayable": True, "reason": "", "layers": exported}
+
+
+def probe(model: Any, input_shapes: list, n: int = 3) -> dict:
+    """Call the model on a batch of ``n`` random inputs of each expected shape: the shapes of what comes out."""
+    rng = np.random.default_rng(0)
+    xs = [rng.uniform(-1, 1, size=(n, *[int(d) for d in s])).astype("float32") for s in input_shapes]
+    try:
+        out = model(xs[0] if len(xs) == 1 else xs, training=False)
+    except Exception as exc:  # the model does not take this input
+        return {"ok": False, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    if isinstance(out, dict):
+        outs = list(out.values())
+    elif isinstance(out, (list, tuple)):
+        outs = list(out)
+    else:
+        outs = [out]
+    return {"ok": True, "outputs": [[None, *[int(d) for d in np.shape(o)[1:]]] for o in outs]}

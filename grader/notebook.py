@@ -1,4 +1,4 @@
-"""Checking from inside a notebook: ``from grader.notebook import check; check("ex05")``.
+"""Checking from inside a notebook: ``from grader.notebook import check, hint; check("ex05")``.
 
 ``check`` grades the answer cells of the notebook as saved on disk (on Colab: as the notebook holds them now),
 never the kernel's live variables.  Grading runs in a separate process (``python -m grader.notebook``) through
@@ -40,6 +40,25 @@ def check(exercise: str, notebook: str | os.PathLike | None = None, *, lang: str
         text = tr(Msg("nb_check_failed", error=f"{type(exc).__name__}: {exc}"), lang)
         html = None
     show(text, html)
+
+
+def hint(exercise: str, *, lang: str | None = None) -> None:
+    """Show the next hint of ``exercise`` (``hint("ex05")``): one more each time, as ``grade hint ex05`` does."""
+    lang = lang if lang in LANGS else default_lang()
+    try:
+        from grader.catalog import Catalog, CatalogError, find_root
+        from grader.state import Progress
+
+        catalog = Catalog(find_root())
+        try:
+            item = catalog.resolve(exercise)
+        except CatalogError as exc:
+            print(tr(exc.message, lang))
+            return
+        lines = Progress(catalog.root).hint_lines(item.name, item.hints, lang, f'hint("{item.id}")')
+    except Exception as exc:  # never raise into the student's notebook
+        lines = [tr(Msg("nb_check_failed", error=f"{type(exc).__name__}: {exc}"), lang)]
+    print("\n".join(lines))
 
 
 def show(text: str, html: str | None) -> None:
@@ -222,7 +241,7 @@ def render_texts(messages: list[TextLike], lang: str, result: Any = None) -> tup
         if result is not None:
             from grader.report.terminal import ExerciseView
 
-            console.print(ExerciseView(result, lang))
+            console.print(ExerciseView(result, lang, commands="notebook"))
     return plain.file.getvalue(), rich_html.export_html(inline_styles=True, code_format=HTML_FORMAT)
 
 

@@ -23,8 +23,9 @@ from grader.i18n import Msg, tr
 from grader.source import read_source
 from grader.submission import ANSWER_TAG, QUESTION_TAG
 
-#: The course's student release as a git URL (cloned by the install cell), or a pip spec; `grade notebooks --course`.
-INSTALL_SPEC = os.environ.get("GRADE_COURSE", os.environ.get("GRADE_INSTALL_SPEC", "dl-grader"))
+#: Where the install cell gets the grader: the course's student release made by `grade release`, as a git URL
+#: (cloned) or a folder; `grade notebooks --course`. Empty: the cell says what to do instead of installing anything.
+INSTALL_SPEC = os.environ.get("GRADE_COURSE", os.environ.get("GRADE_INSTALL_SPEC", ""))
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -55,30 +56,34 @@ def split_markdown(text: str) -> list[str]:
 
 
 def install_source(lang: str, spec: str = INSTALL_SPEC) -> str:
-    """The first cell: installs the grader only when it is missing (Colab).
+    """The first cell: makes the grader importable only when it is missing (Colab).
 
-    ``spec`` is either a git URL of the course's student release (cloned, put on the path and used as
-    GRADE_ROOT, so the exercises are there too) or anything pip installs.
+    ``spec`` is the course's student release (what `grade release` writes, pushed to a git repository): a git URL
+    is cloned into ``course/``; the release folder is installed with pip (``-e``, so ``grade`` works in ``!grade``),
+    put on ``sys.path`` and used as ``GRADE_ROOT``, so the exercises are there too. Without a spec, the cell
+    installs nothing and says what to do.
     """
-    head = f"# {tr(Msg('nb_install_comment'), lang)}\nimport importlib.util\nimport os\nimport subprocess\nimport sys\n\n"
-    if spec.endswith(".git") or spec.startswith(("https://", "git@", "ssh://")):
-        return head + (
-            'if importlib.util.find_spec("grader") is None:\n'
-            f'    if not os.path.isdir("course"):\n'
-            f'        subprocess.run(["git", "clone", "--depth", "1", {spec!r}, "course"], check=True)\n'
-            '    # Colab has numpy, TensorFlow and scikit-learn already: only the grader\'s small dependencies.\n'
-            '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "rich>=13", "typer>=0.26,<0.29", "nbformat>=5.9", "tomli-w>=1.0"], check=False)\n'
-            '    sys.path.insert(0, os.path.abspath("course"))\n'
-            '    os.environ["GRADE_ROOT"] = os.path.abspath("course")'
-        )
+    head = (f"# {tr(Msg('nb_install_comment'), lang)}\nimport importlib.util\nimport os\nimport subprocess\nimport sys\n\n"
+            f"COURSE = {spec!r}  # {tr(Msg('nb_install_course'), lang)}\n")
+    missing = tr(Msg("nb_install_missing"), lang)
     return head + (
         'if importlib.util.find_spec("grader") is None:\n'
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", {spec!r}], check=True)'
+        '    if COURSE.startswith(("https://", "http://", "git@", "ssh://")) or COURSE.endswith(".git"):\n'
+        '        if not os.path.isdir("course"):\n'
+        '            subprocess.run(["git", "clone", "--depth", "1", COURSE, "course"], check=True)\n'
+        '        COURSE = "course"\n'
+        '    if COURSE and os.path.isdir(os.path.join(COURSE, "grader")):\n'
+        '        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", COURSE], check=False)\n'
+        '        sys.path.insert(0, os.path.abspath(COURSE))\n'
+        '        os.environ["GRADE_ROOT"] = os.path.abspath(COURSE)\n'
+        '    else:\n'
+        f'        print({missing!r})'
     )
 
 
 def check_source(exercise: Exercise, lang: str) -> str:
-    return f'from grader.notebook import check\n\ncheck("{exercise.id}", lang="{lang}")'
+    return (f'from grader.notebook import check, hint\n\ncheck("{exercise.id}", lang="{lang}")\n'
+            f'# {tr(Msg("nb_hint_comment", id=exercise.id, lang=lang), lang)}')
 
 
 def build_notebook(exercise: Exercise, lang: str, install: str = INSTALL_SPEC) -> NotebookNode:
@@ -92,7 +97,7 @@ def build_notebook(exercise: Exercise, lang: str, install: str = INSTALL_SPEC) -
     else:
         cells.append(new_markdown_cell(tr(Msg("nb_answer_here"), lang), id=cell_id(exercise, "answer-intro"),
                                        metadata=_meta(exercise, "answer-intro")))
-        stub = read_source(exercise.stub_path).rstrip() if exercise.stub_path.exists() else ""
+        stub = localized_stub(exercise, lang).rstrip() if exercise.stub_path.exists() else ""
         cells.append(new_code_cell(stub, id=cell_id(exercise, "answer"),
                                    metadata={"tags": [ANSWER_TAG], **_meta(exercise, "answer")}))
     cells.append(new_markdown_cell(tr(Msg("nb_scratch_here"), lang), id=cell_id(exercise, "scratch-intro"),
@@ -110,6 +115,49 @@ def build_notebook(exercise: Exercise, lang: str, install: str = INSTALL_SPEC) -
     }
     nbformat.validate(notebook)
     return notebook
+
+
+#: The stub's docstrings in another language, next to the stub: ``docstrings.<lang>.toml``, ``[docstrings]`` by name.
+DOCSTRINGS_FILE = "docstrings.{lang}.toml"
+
+
+def localized_stub(exercise: Exercise, lang: str) -> str:
+    """The stub with its docstrings in ``lang`` where the exercise gives them (the code itself is unchanged)."""
+    import ast
+    import tomllib
+
+    stub = read_source(exercise.stub_path)
+    path = exercise.folder / DOCSTRINGS_FILE.format(lang=lang)
+    if not path.exists():
+        return stub
+    texts = tomllib.loads(path.read_text(encoding="utf-8")).get("docstrings", {})
+    try:
+        tree = ast.parse(stub)
+    except SyntaxError:
+        return stub
+    places: list[tuple[ast.AST, str]] = [(tree, "")]
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            places.append((node, node.name))
+            if isinstance(node, ast.ClassDef):
+                places += [(item, f"{node.name}.{item.name}") for item in node.body
+                           if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    lines = stub.splitlines(keepends=True)
+    edits = []
+    for node, key in places:
+        body = getattr(node, "body", [])
+        first = body[0] if body else None
+        if (key in texts and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)):
+            edits.append((first.lineno, first.end_lineno or first.lineno, first.col_offset, str(texts[key])))
+    for start, end, column, text in sorted(edits, reverse=True):
+        indent = " " * column
+        text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        body = "\n".join((indent + line) if line and i else line for i, line in enumerate(text.split("\n")))
+        if text.endswith("\n"):
+            body += indent
+        lines[start - 1:end] = [f'{indent}"""{body}"""\n']
+    return "".join(lines)
 
 
 #: The empty answer a quiz cell starts from, and what it expects, by question kind.

@@ -1,15 +1,14 @@
-"""Quizzes: questions, keys, answer parsing and checking, scoring, the public hashed key, validation.
+"""Quizzes: the question model, reading and checking one answer, the retry policy and scoring.
 
-A quiz is two folders.  ``exercises/qNN_slug/`` holds ``exercise.toml`` (``kind = "quiz"``) and
-``questions.toml`` (bilingual questions); ``solutions/qNN_slug/key.toml`` holds the answers and
-explanations.  Students get ``exercises/qNN_slug/key.public.toml`` instead (see :func:`hashed_key`):
-salted hashes of the normalised answers, and explanations encrypted with a key derived from the
-right answer, so they can check locally without reading the key.  Presentation is in ``quiz_view``.
+A quiz is two folders.  ``exercises/qNN_slug/`` holds ``exercise.toml`` (``kind = "quiz"``, the
+retry policy) and ``questions.toml`` (bilingual questions); ``solutions/qNN_slug/key.toml`` holds the
+answers and explanations.  Students get ``exercises/qNN_slug/key.public.toml`` instead (scrypt hashes
+and AES-GCM, see ``quiz_key``).  The answers file (``answers.toml``: answers and tries) is read and
+written by ``quiz_answers``; validation is in ``quiz_validate``; the interactive session in ``quiz_view``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import re
@@ -18,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.catalog import Catalog, CatalogError, Exercise
+from grader.catalog import CatalogError, Exercise
 from grader.i18n import LANGS, Msg, both
 from grader.results import CheckResult, ExerciseResult
 
@@ -26,10 +25,31 @@ QUESTIONS_FILE = "questions.toml"
 KEY_FILE = "key.toml"
 PUBLIC_KEY_FILE = "key.public.toml"
 ANSWERS_FILE = "answers.toml"
-PUBLIC_FORMAT = "grader-quiz-key/1"
+PUBLIC_FORMAT = "grader-quiz-key/2"
 KINDS = ("single", "multiple", "numeric", "text")
 DEFAULT_TRIES = {"single": 2, "multiple": 2, "numeric": 3, "text": 3}
+#: What each wrong try multiplies a question's points by: choices score on the first try only,
+#: numeric and text answers lose half per wrong try (``[retry_factor]`` in exercise.toml).
+DEFAULT_RETRY_FACTOR = {"single": 0.0, "multiple": 0.0, "numeric": 0.5, "text": 0.5}
 GRID = 20  # grid points per tolerance in the hashed numeric scheme
+
+# names that moved to grader.quiz_answers / quiz_validate / quiz_key, still importable from here
+_MOVED = {
+    "AnswerSheet": "grader.quiz_answers", "answers_template": "grader.quiz_answers",
+    "grade_answers_file": "grader.quiz_answers", "grade_missing": "grader.quiz_answers",
+    "load_answers_toml": "grader.quiz_answers", "read_answer_sheet": "grader.quiz_answers",
+    "right_answers": "grader.quiz_answers", "save_answers": "grader.quiz_answers",
+    "validate_quiz": "grader.quiz_validate", "hashed_key": "grader.quiz_key",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module 'grader.quiz' has no attribute {name!r}")
+
 
 def text(key: str, **params: Any) -> dict[str, str]:
     """A quiz message in every language."""
@@ -78,6 +98,7 @@ class Question:
     abs_tol: float | None = None
     rel_tol: float | None = None
     integer: bool = False
+    hint: dict[str, str] | None = None
 
     def choice_ids(self) -> list[str]:
         return [c.id for c in self.choices]
@@ -131,17 +152,63 @@ def parse_questions(data: dict[str, Any], where: str) -> list[Question]:
                 abs_tol=raw.get("abs_tol"),
                 rel_tol=raw.get("rel_tol"),
                 integer=bool(raw.get("integer", False)),
+                hint=_bilingual(raw["hint"], where) if "hint" in raw else None,
             )
+            if q.tries < 1:
+                raise ValueError("tries must be at least 1")
         except (KeyError, TypeError, ValueError) as exc:
             raise CatalogError(Msg("bad_exercise", path=where, error=f"question {i}: {type(exc).__name__}: {exc}")) from exc
         questions.append(q)
     if len({q.id for q in questions}) != len(questions):
         raise CatalogError(Msg("bad_exercise", path=where, error="question ids repeat"))
+    if any(q.id in ("tries", "answers") for q in questions):
+        raise CatalogError(Msg("bad_exercise", path=where, error="'tries' and 'answers' are reserved, not question ids"))
     return questions
 
 
 # ---------------------------------------------------------------------------------------------
-# answers: reading and normalising
+# the retry policy
+
+
+@dataclass
+class RetryPolicy:
+    """What each wrong try costs, per question kind (``[retry_factor]`` in the quiz's exercise.toml)."""
+
+    factor: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RETRY_FACTOR))
+    explain_after_tries: bool = True  # show (and release) the explanation once the tries are used up
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any], where: str = "exercise.toml") -> "RetryPolicy":
+        raw = meta.get("retry_factor", {})
+        factor = dict(DEFAULT_RETRY_FACTOR)
+        if not isinstance(raw, dict) or set(raw) - set(KINDS):
+            raise CatalogError(Msg("bad_exercise", path=where, error=f"retry_factor: keys must be among {', '.join(KINDS)}"))
+        for kind, value in raw.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise CatalogError(Msg("bad_exercise", path=where, error=f"retry_factor.{kind} must be a number from 0 to 1"))
+            factor[kind] = float(value)
+        return cls(factor, bool(meta.get("explain_after_tries", True)))
+
+    def multiplier(self, kind: str, tries: int) -> float:
+        """The share of the points kept when the answer was given on try number ``tries`` (1 = first)."""
+        return self.factor[kind] ** max(0, tries - 1)
+
+    def statement(self) -> dict[str, str]:
+        """The policy in words, for the quiz header and the answers file (both languages)."""
+        groups: dict[float, list[str]] = {}
+        for kind in KINDS:
+            groups.setdefault(self.factor[kind], []).append(kind)
+        lines = []
+        for value, kinds in groups.items():
+            names = {lang: ", ".join(text("kind_" + k)[lang] for k in kinds) for lang in LANGS}
+            key = {0.0: "policy_first_try", 0.5: "policy_halves", 1.0: "policy_free"}.get(value, "policy_factor")
+            message = text(key, factor=value)
+            lines.append({lang: f"{names[lang]}: {message[lang]}" for lang in LANGS})
+        return _join(*lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# answers: reading and normalising one answer
 
 _QUOTES = "'\"`‘’“”"
 _DOTTED = re.compile(r"[a-z_]\w*(\.[a-z_]\w*)+")
@@ -216,7 +283,7 @@ def _choice_id(question: Question, raw: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# keys
+# verdicts and the exact key
 
 
 @dataclass
@@ -282,15 +349,12 @@ def numeric_close(value: float, answer: float, question: Question) -> bool:
     return abs(value - answer) <= 1e-9 * max(1.0, abs(answer))
 
 
-def hashed_key(quiz: "Quiz", *, secret: str | None = None, reveal_after_tries: bool = False) -> dict[str, Any]:
-    """The public key of ``quiz``: see :func:`grader.quiz_key.hashed_key`."""
-    from grader.quiz_key import hashed_key as build
-
-    return build(quiz, secret=secret, reveal_after_tries=reveal_after_tries)
-
-
 # ---------------------------------------------------------------------------------------------
 # the quiz
+
+
+def _plural(key: str, n: float) -> str:
+    return key + ("_one" if n == 1 else "")
 
 
 @dataclass
@@ -298,6 +362,7 @@ class Quiz:
     exercise: Exercise
     questions: list[Question]
     key: Any  # ExactKey or grader.quiz_key.HashedKey
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
 
     @property
     def name(self) -> str:
@@ -306,6 +371,9 @@ class Quiz:
     def question(self, qid: str) -> Question:
         return next(q for q in self.questions if q.id == qid)
 
+    def number(self, question: Question) -> int:
+        return self.questions.index(question) + 1
+
     def judge(self, question: Question, value: Any) -> Verdict:
         if value is None:
             return Verdict(0.0, "unanswered", text("unanswered"))
@@ -313,58 +381,71 @@ class Quiz:
 
     def reveal(self, question: Question) -> dict[str, str] | None:
         """The explanation after the allowed tries (None where the public key keeps it locked)."""
+        if not self.policy.explain_after_tries:
+            return None
         return self.key.reveal(question)
 
-    def read_answers(self, source: str, path: str = "answers.toml") -> dict[str, Any]:
+    def header(self) -> dict[str, str]:
+        """What the quiz header says about tries and points (both languages)."""
+        return _join(text("policy_intro"), self.policy.statement())
+
+    def read_answers(self, source: str, path: str = ANSWERS_FILE) -> dict[str, Any]:
         """Parsed answers from the text of an answers file; every problem at once in AnswersFileError."""
-        parsed, problems = self.parse_answers(load_answers_toml(source, path))
-        if problems:
-            raise AnswersFileError(list(problems.values()))
-        return parsed
+        from grader.quiz_answers import read_answer_sheet
+
+        sheet = read_answer_sheet(self, source, path)
+        if sheet.problems:
+            raise AnswersFileError(list(sheet.problems.values()))
+        return sheet.values
 
     def parse_answers(self, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
         """Canonical answers by question id, and the problems (unknown ids, unreadable answers) by id."""
-        if isinstance(raw.get("answers"), dict) and "answers" not in {q.id for q in self.questions}:
-            raw = raw["answers"]
-        ids = {q.id: q for q in self.questions}
-        problems, parsed = {}, {}
-        for qid, value in raw.items():
-            if qid not in ids:
-                problems[qid] = text("unknown_question", qid=qid, ids=", ".join(ids))
-                continue
-            try:
-                parsed[qid] = parse_answer(ids[qid], value)
-            except AnswerError as exc:
-                problems[qid] = exc.message
-        return parsed, problems
+        from grader.quiz_answers import parse_sheet
 
-    def grade(self, answers: dict[str, Any], *, seed: int = 0, lang: str = "en", seconds: float = 0.0,
-              verdicts: dict[str, Verdict] | None = None) -> ExerciseResult:
-        """An ExerciseResult with one check per question; explanations only for right answers."""
+        sheet = parse_sheet(self, raw)
+        return sheet.values, sheet.problems
+
+    def score(self, question: Question, verdict: Verdict, tries: int) -> float:
+        """The points for ``verdict`` given on try ``tries``, after the retry policy."""
+        return round(question.points * verdict.fraction * self.policy.multiplier(question.kind, tries), 4)
+
+    def retry_note(self, question: Question, verdict: Verdict, tries: int) -> dict[str, str] | None:
+        """What a later try cost ("on try 2: 0 of 1 point"), for an answer that earns something."""
+        if verdict.status not in ("right", "partial") or tries <= 1:
+            return None
+        points = self.score(question, verdict, tries)
+        return text(_plural("retry_points", question.points), tries=tries, points=points, max=question.points)
+
+    def check_result(self, question: Question, verdict: Verdict, tries: int = 1) -> CheckResult:
+        """One question as a check: points after the retry policy, the explanation when it is unlocked."""
+        tries = max(1, tries)
+        points = self.score(question, verdict, tries)
+        status = {"unanswered": "not_attempted"}.get(verdict.status, "passed" if points >= question.points - 1e-9 else "failed")
+        message = _join(verdict.message, self.retry_note(question, verdict, tries))
+        explanation = verdict.explanation
+        if explanation is None and verdict.status in ("wrong", "partial") and tries >= question.tries:
+            explanation = self.reveal(question)
+        if explanation:
+            message = _join(message, text("explanation", text=explanation))
+        hint = None
+        if status == "failed" and verdict.status != "right":  # missed, not merely right on a later try
+            extra = question.hint or text("hint_review")
+            hint = text("hint_missed", i=self.number(question), title=question.title, hint=extra)
+        return CheckResult(name=question.id, title=question.title, points=points, max_points=question.points,
+                           status=status, message=message, hint=hint)
+
+    def grade(self, answers: dict[str, Any], *, tries: dict[str, int] | None = None, seed: int = 0, lang: str = "en",
+              seconds: float = 0.0, verdicts: dict[str, Verdict] | None = None) -> ExerciseResult:
+        """An ExerciseResult with one check per question (``tries``: the try each answer was given on, 1 if absent)."""
         checks = []
         for q in self.questions:
             verdict = (verdicts or {}).get(q.id) or self.judge(q, answers.get(q.id))
-            status = {"right": "passed", "unanswered": "not_attempted"}.get(verdict.status, "failed")
-            message = verdict.message
-            if verdict.explanation:
-                message = _join(message, text("explanation", text=verdict.explanation))
-            checks.append(
-                CheckResult(
-                    name=q.id, title=q.title, points=round(q.points * verdict.fraction, 4), max_points=q.points,
-                    status=status, message=message,
-                )
-            )
-        return ExerciseResult(
+            checks.append(self.check_result(q, verdict, (tries or {}).get(q.id, 1)))
+        missed = [c.hint for c in checks if c.status == "failed" and c.hint]
+        return ExerciseResult(  # the first hint names a question the student missed
             exercise=self.name, title=self.exercise.title, checks=checks, seed=seed, lang=lang, device="-",
-            seconds=seconds, hidden_run=True, hints=self.exercise.hints,
+            seconds=seconds, hidden_run=True, hints=missed[:1] + list(self.exercise.hints),
         )
-
-
-def load_answers_toml(source: str, path: str = "answers.toml") -> dict[str, Any]:
-    try:
-        return tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:  # the message names the line and column
-        raise AnswersFileError([text("bad_toml", path=path, error=str(exc))]) from None
 
 
 def _read_toml(path: Any) -> dict[str, Any]:
@@ -377,167 +458,17 @@ def _read_toml(path: Any) -> dict[str, Any]:
 def load_quiz(exercise: Exercise, *, public: bool | None = None) -> Quiz:
     """The quiz with the exact key when solutions/ has it, else the public hashed key."""
     questions = parse_questions(_read_toml(exercise.folder / QUESTIONS_FILE), str(exercise.folder / QUESTIONS_FILE))
+    policy = RetryPolicy.from_meta(exercise.meta, str(exercise.folder / "exercise.toml"))
     exact = exercise.solution_folder / KEY_FILE if exercise.solution_folder else None
     from grader.quiz_key import HashedKey
 
     if public is not True and exact is not None and exact.exists():
         key: Any = ExactKey(_read_toml(exact))
     elif public is not False and (exercise.folder / PUBLIC_KEY_FILE).exists():
-        key = HashedKey(exercise.name, _read_toml(exercise.folder / PUBLIC_KEY_FILE))
+        key = HashedKey(exercise.name, _read_toml(exercise.folder / PUBLIC_KEY_FILE), str(exercise.folder / PUBLIC_KEY_FILE))
     else:
         raise CatalogError(Msg("bad_exercise", path=str(exercise.folder), error="no answer key (key.toml or key.public.toml)"))
     missing = [q.id for q in questions if q.id not in (key.entries if isinstance(key, ExactKey) else key.records)]
     if missing:
         raise CatalogError(Msg("bad_exercise", path=str(exercise.folder), error=f"no key for {', '.join(missing)}"))
-    return Quiz(exercise, questions, key)
-
-
-# ---------------------------------------------------------------------------------------------
-# answers files and validation
-
-
-def grade_missing(exercise: Exercise, options: Any) -> ExerciseResult:
-    """Every question 'not attempted' (the quiz is missing from a submission)."""
-    return load_quiz(exercise).grade({}, seed=options.seed, lang=options.lang)
-
-
-def grade_answers_file(exercise: Exercise, path: Any, options: Any) -> ExerciseResult:
-    """Grade a student's answers (``answers.toml`` or a quiz notebook) within a whole assignment.
-
-    Unlike ``grade q01 --answers`` (exit code 2), an unreadable answer costs only its question: it
-    is marked failed with the reason, the other answers are graded.
-    """
-    from pathlib import Path
-
-    quiz = load_quiz(exercise)
-    path = Path(path)
-    problem = None
-    notes: list = []
-    if path.suffix == ".ipynb":
-        from grader.submission import quiz_answers
-
-        read = quiz_answers(path)
-        raw, problem = ({} if read.problem else {k: v for k, v in read.answers.items()}), read.problem
-        notes = list(read.notes)
-    else:
-        try:
-            raw = load_answers_toml(path.read_text(encoding="utf-8"), path.name)
-        except (OSError, UnicodeDecodeError):
-            raw, problem = {}, text("no_answers_file", path=path.name)
-        except AnswersFileError as exc:
-            raw, problem = {}, exc.problems[0]
-    parsed, problems = quiz.parse_answers(raw)
-    verdicts = {qid: Verdict(0.0, "wrong", message) for qid, message in problems.items()}
-    result = quiz.grade(parsed, seed=options.seed, lang=options.lang, verdicts=verdicts)
-    result.notes = notes
-    extra = [m for qid, m in problems.items() if qid not in {q.id for q in quiz.questions}]
-    if problem is not None or extra:
-        result.problem = problem if problem is not None else extra[0]
-    return result
-
-
-def right_answers(quiz: Quiz) -> dict[str, Any]:
-    """An answers file's content with every answer right (needs the exact key)."""
-    out = {}
-    for q in quiz.questions:
-        answer = quiz.key.entries[q.id]["answer"]
-        out[q.id] = answer[0] if q.kind == "text" else answer
-    return out
-
-
-def _comment(value: str, indent: str = "# ") -> list[str]:
-    return [f"{indent}{line}".rstrip() for line in value.strip().splitlines()]
-
-
-def answers_template(quiz: Quiz) -> str:
-    """The answers.toml that students fill in: every question in a comment, every answer blank."""
-    lines = [
-        f"# {quiz.name}: {quiz.exercise.title['ko']} / {quiz.exercise.title['en']}",
-        "# 답을 채우고 `grade " + quiz.exercise.id + "`를 실행하세요. / Fill in your answers and run `grade " + quiz.exercise.id + "`.",
-        '# 객관식은 보기 id("..."), 복수 선택은 id의 리스트(["a", "b"]), 수치는 숫자, 단답형은 문자열로 씁니다.',
-        '# Single choice: a choice id ("..."); multiple choice: a list of ids (["a", "b"]); numeric: a number; text: a string.',
-        "",
-    ]
-    for i, q in enumerate(quiz.questions, 1):
-        prompt = q.full_prompt()
-        lines += _comment(f"{i}. {prompt['ko']}") + _comment(f"   {prompt['en']}")
-        for c in q.choices:
-            shown = c.text["ko"] if c.text["ko"] == c.text["en"] else f"{c.text['ko']} / {c.text['en']}"
-            lines.append(f"#    {json.dumps(c.id)}: {' '.join(shown.split())}")
-        lines += [f"{q.id} = {'[]' if q.kind == 'multiple' else chr(34) * 2}", ""]
-    return "\n".join(lines)
-
-
-def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[Any]:
-    """Both languages complete, keys match the questions, all-right scores full marks, empty scores 0."""
-    from grader.validate import Finding
-
-    def finding(what: str, problems: list[str]) -> Any:
-        return Finding(exercise.name, what, not problems, "; ".join(problems))
-
-    try:
-        quiz = load_quiz(exercise)
-    except CatalogError as exc:
-        return [finding("quiz", [str(exc)])]
-    problems = []
-    for q in quiz.questions:
-        texts = [("title", q.title), ("prompt", q.prompt)] + [(f"choice {c.id}", c.text) for c in q.choices]
-        if isinstance(quiz.key, ExactKey):
-            texts.append(("explanation", _bilingual(quiz.key.entries[q.id].get("explanation", ""), q.id)))
-        for what, value in texts:
-            missing = [lang for lang in LANGS if not value.get(lang, "").strip()]
-            if missing:
-                problems.append(f"{q.id}: {what} has no {', '.join(missing)}")
-    findings = [finding("questions", problems)]
-    if not isinstance(quiz.key, ExactKey):
-        return findings
-    problems = []
-    total = sum(q.points for q in quiz.questions)
-    if abs(total - exercise.points) > 1e-9:
-        problems.append(f"questions add up to {total:g} points, exercise.toml says {exercise.points:g}")
-    extra = set(quiz.key.entries) - {q.id for q in quiz.questions}
-    if extra:
-        problems.append(f"key has answers for unknown questions: {', '.join(sorted(extra))}")
-    for q in quiz.questions:
-        answer = quiz.key.entries[q.id].get("answer")
-        ids = q.choice_ids()
-        if q.kind in ("single", "multiple") and len(ids) < 2:
-            problems.append(f"{q.id}: fewer than two choices")
-        if q.kind == "single" and answer not in ids:
-            problems.append(f"{q.id}: key {answer!r} is not a choice")
-        if q.kind == "multiple" and (not isinstance(answer, list) or not answer or set(answer) - set(ids)):
-            problems.append(f"{q.id}: key {answer!r} must be a non-empty list of choices")
-        if q.kind == "numeric" and (isinstance(answer, bool) or not isinstance(answer, (int, float))):
-            problems.append(f"{q.id}: key {answer!r} is not a number")
-        if q.kind == "numeric" and q.rel_tol and answer == 0:
-            problems.append(f"{q.id}: a relative tolerance needs a non-zero answer")
-        if q.kind == "text" and (not isinstance(answer, list) or not answer or not all(isinstance(a, str) for a in answer)):
-            problems.append(f"{q.id}: key must be a list of accepted answers")
-    findings.append(finding("key", problems))
-    if problems:
-        return findings
-    from grader.quiz_key import HashedKey
-
-    public = Quiz(exercise, quiz.questions, HashedKey(exercise.name, hashed_key(quiz)))
-    for label, variant in (("exact", quiz), ("public", public)):
-        full = variant.grade(variant.read_answers(_dump_toml(right_answers(quiz))), seed=seed)
-        empty = variant.grade({}, seed=seed)
-        findings.append(finding(f"all_right_{label}", [] if full.score == full.max_score == exercise.points else [
-            f"an all-right answers file scores {full.score:g}/{full.max_score:g}"]))
-        findings.append(finding(f"empty_{label}", [] if empty.score == 0 else [f"an empty answers file scores {empty.score:g}"]))
-    template = exercise.folder / ANSWERS_FILE
-    problems = []
-    try:
-        blank = quiz.grade(quiz.read_answers(template.read_text(encoding="utf-8"), str(template)))
-        if blank.score != 0 or any(c.status != "not_attempted" for c in blank.checks):
-            problems.append("the shipped answers.toml is not blank")
-    except (OSError, AnswersFileError) as exc:
-        problems.append(f"answers.toml: {exc}")
-    findings.append(finding("answers_template", problems))
-    return findings
-
-
-def _dump_toml(data: dict[str, Any]) -> str:
-    import tomli_w
-
-    return tomli_w.dumps(data)
+    return Quiz(exercise, questions, key, policy)

@@ -1,13 +1,17 @@
 """Taking a quiz: the interactive session in a terminal (rich) and the answers-file mode.
 
-``grade q01`` in a terminal asks one question at a time, checks each answer at once and shows the
-explanation after a right answer or after the allowed tries; the answers given so far are kept in
-the progress file, so an interrupted quiz resumes where it stopped.  Otherwise (``--answers FILE``,
-``--format json``, no terminal) the answers come from a TOML file and nothing waits for input.
+``grade q01`` in a terminal asks one question at a time and checks each answer at once.  Every answer
+is written to the quiz's answers file (``exercises/qNN_slug/answers.toml``, with the try it was given
+on) atomically, before its verdict or explanation is shown, so an interrupted quiz resumes where it
+stopped and ``grade all`` scores what was answered with the same retry policy.  Once every question is
+done, ``grade q01`` shows the saved result and offers to retake the missed questions (their tries keep
+counting).  Otherwise (``--answers FILE``, ``--format json``, no terminal) the answers come from a file
+and nothing waits for input.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -18,17 +22,23 @@ from rich.panel import Panel
 from rich.text import Text
 
 from grader.catalog import Catalog, CatalogError, Exercise
-from grader.i18n import Msg, tr
+from grader.i18n import LANGS, Msg, tr
 from grader.quiz import (
     ANSWERS_FILE, AnswerError, AnswersFileError, Question, Quiz, Verdict, load_quiz, parse_answer, text,
 )
+from grader.quiz_answers import AnswerSheet, read_answer_sheet, read_answers_file, save_answers
 from grader.report.console import make_console
 from grader.results import ExerciseResult
 
-SESSION = "quiz_session"  # the key of the unfinished session in the progress entry
+YES = ("y", "yes", "예", "네", "ㅇ", "응")
+
 
 def _v(key: str, lang: str, **params: Any) -> str:
     return Msg("quiz_view_" + key, **params).render(lang)
+
+
+def _n(key: str, n: float) -> str:
+    return key + ("_one" if n == 1 else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -36,77 +46,128 @@ def _v(key: str, lang: str, **params: Any) -> str:
 
 
 class QuizSession:
-    """One interactive run of a quiz; ``ask`` reads a line (raises EOFError/KeyboardInterrupt to stop)."""
+    """One interactive run of a quiz; ``ask`` reads a line (raises EOFError/KeyboardInterrupt to stop).
 
-    def __init__(self, quiz: Quiz, console: Console, lang: str, progress: Any, seed: int,
+    ``path`` is the answers file the session resumes from and saves to after every answer (None: nothing
+    is saved).  Raises AnswersFileError when that file cannot be read.
+    """
+
+    def __init__(self, quiz: Quiz, console: Console, lang: str, path: Path | None, seed: int,
                  ask: Callable[[str], str] | None = None) -> None:
         self.quiz = quiz
         self.console = console
         self.lang = lang
-        self.progress = progress
+        self.path = path
+        self.seed = seed
         self.ask = ask or (lambda prompt: console.input(prompt))
-        entry = progress.entry(quiz.name) if progress is not None else {}
-        state = entry.get(SESSION)
-        if not isinstance(state, dict) or not isinstance(state.get("answers"), dict):
-            state = {"seed": seed, "answers": {}}
-        self.state = state
-        self.seed = int(state.get("seed", seed))
+        sheet = read_answers_file(quiz, path) if path is not None else AnswerSheet()
+        if sheet.problems:
+            raise AnswersFileError(list(sheet.problems.values()))
+        self.values: dict[str, Any] = dict(sheet.values)
+        self.tries: dict[str, int] = {q.id: sheet.tries_of(q.id) for q in quiz.questions}
+        self.verdicts: dict[str, Verdict] = {}
+        self.shown = False  # the result was already printed (the saved result, before the offer to retake)
+        self.save_failed = False
+
+    def _verdict(self, question: Question) -> Verdict:
+        if question.id not in self.verdicts:
+            self.verdicts[question.id] = self.quiz.judge(question, self.values.get(question.id))
+        return self.verdicts[question.id]
+
+    def _limit(self, question: Question) -> int | None:
+        """How many tries this question may reach in this take; None when it is done."""
+        used = self.tries.get(question.id, 0)
+        if used == 0:
+            return question.tries
+        if self._verdict(question).right or used % question.tries == 0:
+            return None
+        return math.ceil(used / question.tries) * question.tries
 
     def _save(self) -> None:
-        if self.progress is None:
+        if self.path is None:
             return
-        entry = dict(self.progress.entry(self.quiz.name))
-        entry[SESSION] = self.state
-        self.progress.data["exercises"][self.quiz.name] = entry
-        self.progress.save()
+        try:
+            save_answers(self.quiz, self.path, self.values, self.tries)
+        except OSError as exc:
+            if not self.save_failed:
+                self.console.print(Text(_v("not_saved", self.lang, path=str(self.path), error=str(exc)), style="red"))
+            self.save_failed = True
 
-    def _clear(self) -> None:
-        if self.progress is None:
-            return
-        entry = dict(self.progress.entry(self.quiz.name))
-        entry.pop(SESSION, None)
-        self.progress.data["exercises"][self.quiz.name] = entry
-        self.progress.save()
+    def result(self, seconds: float = 0.0) -> ExerciseResult:
+        return self.quiz.grade(self.values, tries=self.tries, seed=self.seed, lang=self.lang, seconds=seconds)
 
     def run(self) -> ExerciseResult | None:
-        """The result, or None when the student stopped (the answers so far are saved)."""
+        """The result, or None when the student stopped (every answer so far is saved)."""
         start = time.monotonic()
         lang, questions = self.lang, self.quiz.questions
-        answers: dict[str, Any] = self.state["answers"]
-        done = sum(1 for q in questions if answers.get(q.id, {}).get("done"))
         title = f"{self.quiz.exercise.id} · {tr(self.quiz.exercise.title, lang)}"
         total = sum(q.points for q in questions)
-        self.console.print(Panel(Text(_v("intro", lang, n=len(questions), points=total)), title=title, title_align="left"))
-        if done:
-            self.console.print(Text(_v("resuming", lang, done=done, n=len(questions)), style="cyan"))
+        intro = Text(_v("intro", lang, n=len(questions), points=total))
+        intro.append("\n" + tr(self.quiz.header(), lang), style="dim")
+        self.console.print(Panel(intro, title=title, title_align="left"))
+        pending = {q.id: limit for q in questions if (limit := self._limit(q)) is not None}
+        if not pending:
+            if not self._offer_retake(pending):
+                return self.result(time.monotonic() - start)
+        elif len(pending) < len(questions):
+            self.console.print(Text(_v("resuming", lang, done=len(questions) - len(pending), n=len(questions)), style="cyan"))
         for i, question in enumerate(questions, 1):
-            record = answers.setdefault(question.id, {"tries": 0, "done": False})
-            if record.get("done"):
+            if question.id not in pending:
                 continue
             try:
-                self._ask_question(i, question, record)
+                self._ask_question(i, question, pending[question.id])
             except (EOFError, KeyboardInterrupt):
-                self._save()
                 self.console.print()
-                self.console.print(Text(_v("saved", lang, id=self.quiz.exercise.id), style="yellow"))
+                self.console.print(Text(_v("saved", lang, id=self.quiz.exercise.id, path=self._where()), style="yellow"))
                 return None
-            self._save()
-        values = {qid: _from_json(self.quiz.question(qid), r.get("value")) for qid, r in answers.items() if qid in
-                  {q.id for q in questions}}
-        result = self.quiz.grade(values, seed=self.seed, lang=lang, seconds=time.monotonic() - start)
-        self._clear()
-        return result
+        self.shown = False
+        return self.result(time.monotonic() - start)
 
-    def _ask_question(self, i: int, question: Question, record: dict[str, Any]) -> None:
+    def _where(self) -> str:
+        if self.path is None:
+            return "-"
+        try:
+            return str(self.path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(self.path)
+
+    def _offer_retake(self, pending: dict[str, int]) -> bool:
+        """Every question is done: show the saved result; True when the student retakes the missed ones."""
+        from grader.report.terminal import ExerciseView
+
+        lang = self.lang
+        result = self.result()
+        self.console.print(Text(_v("saved_result", lang, path=self._where()), style="cyan"))
+        self.console.print(ExerciseView(result, lang))
+        self.shown = True
+        missed = [q for q in self.quiz.questions if not self._verdict(q).right]
+        if not missed:
+            self.console.print(Text(_v("all_right", lang), style="bold green"))
+            return False
+        self.console.print(Text(_v("retake_note", lang), style="dim"))
+        try:
+            reply = self.ask(_v(_n("retake", len(missed)), lang, n=len(missed)) + " (y/N) > ")
+        except (EOFError, KeyboardInterrupt):
+            return False
+        if reply.strip().lower() not in YES:
+            return False
+        for question in missed:
+            pending[question.id] = self.tries.get(question.id, 0) + question.tries
+        return True
+
+    def _ask_question(self, i: int, question: Question, limit: int) -> None:
         lang = self.lang
         shown = question.shuffled(self.seed)
         body = Text(tr(question.full_prompt(), lang))
         for n, choice in enumerate(shown, 1):
             body.append(f"\n  {n}. {tr(choice.text, lang)}")
-        header = _v("question", lang, i=i, n=len(self.quiz.questions), points=question.points)
+        left = limit - self.tries.get(question.id, 0)
+        header = _v("question", lang, i=i, n=len(self.quiz.questions),
+                    points=tr(text(_n("points", question.points), points=question.points), lang),
+                    tries=tr(text(_n("tries", left), n=left), lang))
         self.console.print(Panel(body, title=header, title_align="left"))
-        best: Verdict | None = None
-        while record["tries"] < question.tries:
+        verdict: Verdict | None = None
+        while self.tries.get(question.id, 0) < limit:
             raw = self.ask(f"{_v('ask_' + question.kind, lang)} > ")
             if not raw.strip():
                 continue
@@ -116,22 +177,23 @@ class QuizSession:
                 self.console.print(Text(tr(exc.message, lang), style="red"))
                 continue
             verdict = self.quiz.judge(question, value)
-            record["tries"] += 1
-            if best is None or verdict.fraction > best.fraction:
-                best = verdict
-                record["value"] = _to_json(value)
+            self.values[question.id] = value
+            self.tries[question.id] = self.tries.get(question.id, 0) + 1
+            self.verdicts[question.id] = verdict
+            self._save()  # recorded before the verdict and any explanation are shown
             style = {"right": "bold green", "partial": "yellow"}.get(verdict.status, "bold red")
             self.console.print(Text(tr(verdict.message, lang), style=style))
+            note = self.quiz.retry_note(question, verdict, self.tries[question.id])
+            if note:
+                self.console.print(Text(tr(note, lang), style="yellow"))
             if verdict.right:
                 break
-            left = question.tries - record["tries"]
-            self.console.print(Text(_v("try_again", lang, left=left) if left else _v("no_tries", lang), style="dim"))
-            self._save()
-        record["done"] = True
-        explanation = best.explanation if best is not None and best.right else self.quiz.reveal(question)
+            left = limit - self.tries[question.id]
+            self.console.print(Text(_v(_n("try_again", left), lang, left=left) if left else _v("no_tries", lang), style="dim"))
+        explanation = verdict.explanation if verdict is not None and verdict.right else self.quiz.reveal(question)
         if explanation:
             self.console.print(Panel(Text(tr(explanation, lang)), border_style="magenta", title_align="left",
-                                     title={"ko": "해설", "en": "Explanation"}[lang]))
+                                     title=tr(text("explanation_title"), lang)))
         else:
             self.console.print(Text(tr(text("locked"), lang), style="dim"))
 
@@ -143,26 +205,13 @@ class QuizSession:
         if not tokens or not all(t.isdigit() for t in tokens):
             return raw if question.kind == "single" else tokens
         if not all(1 <= int(t) <= len(shown) for t in tokens):
-            raise AnswerError({lang: _v("not_in_range", lang, n=len(shown)) for lang in ("ko", "en")})
+            raise AnswerError({lang: _v("not_in_range", lang, n=len(shown)) for lang in LANGS})
         ids = [shown[int(t) - 1].id for t in tokens]
         if question.kind == "single":
             if len(ids) != 1:
-                raise AnswerError({lang: _v("ask_single", lang) for lang in ("ko", "en")})
+                raise AnswerError({lang: _v("ask_single", lang) for lang in LANGS})
             return ids[0]
         return ids
-
-
-def _to_json(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _from_json(question: Question, value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse_answer(question, value)
-    except AnswerError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,8 +235,10 @@ def _grade_file(quiz: Quiz, path: Path, seed: int, lang: str) -> ExerciseResult:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         raise AnswersFileError([text("no_answers_file", path=str(path))]) from None
-    answers = quiz.read_answers(source, str(path))
-    return quiz.grade(answers, seed=seed, lang=lang, seconds=time.monotonic() - start)
+    sheet = read_answer_sheet(quiz, source, str(path))
+    if sheet.problems:
+        raise AnswersFileError(list(sheet.problems.values()))
+    return quiz.grade(sheet.values, tries=sheet.tries, seed=seed, lang=lang, seconds=time.monotonic() - start)
 
 
 def quiz_command(catalog: Catalog, item: Exercise, *, answers: Path | None, format: str, output: Path | None,
@@ -208,12 +259,20 @@ def quiz_command(catalog: Catalog, item: Exercise, *, answers: Path | None, form
     if interactive is None:
         interactive = answers is None and format == "text" and sys.stdin.isatty() and sys.stdout.isatty()
     seed = seed if seed is not None else secrets.randbelow(1_000_000)
-    progress = Progress(catalog.root)
     console = make_console()
+    shown = False
     if interactive:
-        result = QuizSession(quiz, console, lang, progress, seed).run()
+        path = item.folder / ANSWERS_FILE
+        try:
+            session = QuizSession(quiz, console, lang, path, seed)
+        except AnswersFileError as exc:
+            head = tr(text("answers_problems", path=str(path)), lang)
+            fix = tr(text("fix_or_delete", path=str(path), id=item.id), lang)
+            return _problem(errors, [head] + ["  - " + tr(p, lang) for p in exc.problems] + [fix])
+        result = session.run()
         if result is None:
             return 1
+        shown = session.shown
     else:
         path = answers if answers is not None else item.folder / ANSWERS_FILE
         try:
@@ -221,7 +280,7 @@ def quiz_command(catalog: Catalog, item: Exercise, *, answers: Path | None, form
         except AnswersFileError as exc:
             head = tr(text("answers_problems", path=str(path)), lang)
             return _problem(errors, [head] + ["  - " + tr(p, lang) for p in exc.problems])
-    progress = Progress(catalog.root)  # re-read: the session may have written it
+    progress = Progress(catalog.root)
     progress.record(item.name, result.score, result.max_score, result.status)
     if format == "json":
         document = dumps(to_gradescope(result))
@@ -230,7 +289,8 @@ def quiz_command(catalog: Catalog, item: Exercise, *, answers: Path | None, form
         else:
             sys.stdout.write(document + "\n")
     else:
-        console.print(ExerciseView(result, lang))
+        if not shown:
+            console.print(ExerciseView(result, lang))
         if output is not None:
             file_console = make_console(open(output, "w", encoding="utf-8"))
             file_console.print(ExerciseView(result, lang))

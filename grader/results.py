@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader import __version__
-from grader.feedback import Detail, detail_text
+from grader.feedback import Advice, Detail, Explanation, detail_text, explanation_key, has_table
 from grader.i18n import Msg, Text, TextLike, tr
+
+
+#: What a check says instead of repeating a common-mistake explanation already given above.
+SEE_ABOVE = "mistake_see_above"
 
 
 @dataclass
@@ -22,6 +26,11 @@ class CheckResult:
     hidden: bool = False
     hint: Text | None = None
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        # "(table below)" only when a table follows
+        if isinstance(self.message, Msg) and self.message.key == "layers_differ" and not has_table(self.details):
+            self.message = Msg("layers_differ_no_table")
 
     @property
     def passed(self) -> bool:
@@ -41,6 +50,7 @@ class ExerciseResult:
     seed: int
     lang: str
     device: str = "cpu"
+    isolation: list[str] = field(default_factory=list)  # the sandbox's layers that were in force
     seconds: float = 0.0
     output: str = ""
     output_dropped: int = 0
@@ -48,6 +58,8 @@ class ExerciseResult:
     hints: list[Text] = field(default_factory=list)
     problem: TextLike | None = None  # a verdict for the whole file: syntax error, crash at load
     notes: list[TextLike] = field(default_factory=list)  # how the file was read (e.g. notebook cells left out)
+    problem_details: list[Detail] = field(default_factory=list)  # the student's line and a caret, advice
+    file: str = ""  # the stub's file name (losses.py), for the next-step messages
 
     @property
     def score(self) -> float:
@@ -74,9 +86,26 @@ class ExerciseResult:
         hidden = sum(1 for c in self.checks if c.hidden)
         return len(self.checks) - hidden, hidden
 
+    def dedupe_explanations(self) -> None:
+        """A common mistake is explained once per exercise: later checks it explains point back to it."""
+        seen: set[str] = set()
+        for check in self.checks:
+            kept: list[Detail] = []
+            for detail in check.details:
+                if isinstance(detail, Explanation):
+                    key = explanation_key(detail)
+                    if key in seen:
+                        if not any(isinstance(d, Advice) and isinstance(d.text, Msg) and d.text.key == SEE_ABOVE for d in kept):
+                            kept.append(Advice(Msg(SEE_ABOVE)))
+                        continue
+                    seen.add(key)
+                kept.append(detail)
+            check.details = kept
+
     def summary_text(self, lang: str) -> str:
         public, hidden = self.counts
         lines = [tr(self.problem, lang)] if self.problem else []
+        lines += [detail_text(d, lang) for d in self.problem_details]
         lines += [tr(note, lang) for note in self.notes]
         lines.append(tr(Msg("checks_summary", public=public, hidden=hidden), lang))
         if not self.hidden_run:
@@ -89,6 +118,8 @@ class ExerciseResult:
 
 
 def gradescope_tests(result: ExerciseResult, lang: str, number_prefix: str = "") -> list[dict[str, Any]]:
+    from grader.report.structured import test_fields
+
     tests = []
     for i, check in enumerate(result.checks, start=1):
         tests.append(
@@ -101,6 +132,7 @@ def gradescope_tests(result: ExerciseResult, lang: str, number_prefix: str = "")
                 "output": check.output(lang),
                 "visibility": "after_due_date" if check.hidden else "visible",
                 "tags": [result.exercise, check.name, check.status],
+                **test_fields(check, lang),  # mistakes, verdict, feedback as data (grader/report/structured.py)
             }
         )
     return tests
@@ -121,6 +153,7 @@ def to_gradescope(result: ExerciseResult) -> dict[str, Any]:
         "status": result.status,
         "seed": result.seed,
         "device": result.device,
+        "isolation": result.isolation,
         "lang": lang,
         "grader_version": __version__,
     }

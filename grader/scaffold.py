@@ -5,7 +5,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from grader.catalog import Catalog
+from grader.catalog import LOCK_FILE, Catalog
+from grader.source import fingerprints, lock_text
+
+#: The scaffold's text that an instructor must replace; `grade validate` reports any of it left in an exercise.
+PLACEHOLDERS = (
+    "(write the title)",
+    "(제목을 쓰세요)",
+    "Write the first hint.",
+    "Write the second hint.",
+    "첫 번째 힌트를 쓰세요.",
+    "두 번째 힌트를 쓰세요.",
+    "TODO",
+)
+REFERENCE_PLACEHOLDER = 'raise NotImplementedError("write the reference solution")'
 
 META = '''id = "{id}"
 slug = "{slug}"
@@ -53,7 +66,7 @@ import numpy as np
 
 
 def solve(x):
-    raise NotImplementedError("write the reference solution")
+    {reference_placeholder}
 '''
 
 CHECKS = '''"""{id} public checks."""
@@ -90,12 +103,13 @@ def scaffold(catalog: Catalog, exercise_id: str, slug: str) -> list[Path]:
     if any(e.id == exercise_id for e in catalog.items):
         raise ValueError(f"{exercise_id} exists already")
     name = f"{exercise_id}_{slug}"
-    values = {"id": exercise_id, "slug": slug}
+    values = {"id": exercise_id, "slug": slug, "reference_placeholder": REFERENCE_PLACEHOLDER}
     files = {
         catalog.exercises_dir / name / "exercise.toml": META,
         catalog.exercises_dir / name / "statement.ko.md": STATEMENT["ko"],
         catalog.exercises_dir / name / "statement.en.md": STATEMENT["en"],
         catalog.exercises_dir / name / f"{slug}.py": STUB,
+        catalog.exercises_dir / name / LOCK_FILE: None,  # the stub's fingerprints, written from the stub below
         catalog.exercises_dir / name / "checks.py": CHECKS,
         catalog.solutions_dir / name / f"{slug}.py": REFERENCE,
         catalog.solutions_dir / name / "hidden_checks.py": HIDDEN,
@@ -103,7 +117,9 @@ def scaffold(catalog: Catalog, exercise_id: str, slug: str) -> list[Path]:
     for path in files:
         if path.exists():
             raise ValueError(f"{path} exists already")
+    stub = STUB.format(**values)
     for path, template in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.format(**values), encoding="utf-8")
+        text = template.format(**values) if template is not None else lock_text(f"{slug}.py", fingerprints(stub))
+        path.write_text(text, encoding="utf-8")
     return list(files)

@@ -60,6 +60,23 @@ class Progress:
         self.save()
         return index
 
+    def hint_lines(self, exercise: str, hints: list, lang: str, command: str) -> list[str]:
+        """The text of ``grade hint`` / ``hint("ex05")``: the next hint as ``Hint 2/3``, all of them once seen."""
+        from grader.i18n import Msg, tr
+
+        short_id = exercise.split("_")[0]
+        if not hints:
+            return [tr(Msg("no_hints", id=short_id), lang)]
+        index = self.next_hint(exercise, len(hints))
+        if index >= len(hints):
+            lines = [tr(Msg("no_more_hints", n=len(hints)), lang)]
+            lines += [f"{tr(Msg('hint_n', i=i + 1, n=len(hints)), lang)}  {tr(h, lang)}" for i, h in enumerate(hints)]
+            return lines
+        lines = [f"{tr(Msg('hint_n', i=index + 1, n=len(hints)), lang)}  {tr(hints[index], lang)}"]
+        if index + 1 < len(hints):
+            lines.append(tr(Msg("hint_more", command=command), lang))
+        return lines
+
     def save(self) -> None:
         try:
             write_atomic(self.path, json.dumps(self.data, ensure_ascii=False, indent=1))

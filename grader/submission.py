@@ -59,15 +59,51 @@ def is_notebook(path: Path) -> bool:
     return path.suffix.lower() == NOTEBOOK_SUFFIX
 
 
-def extract(path: Path, stub: str | None = None) -> Extracted:
-    """The gradable source of ``path``; ``stub`` (the exercise's stub source) tells whether it asks for functions only."""
+def extract(path: Path, stub: str | None = None, exercise: Any = None) -> Extracted:
+    """The gradable source of ``path``; ``stub`` (the exercise's stub source) tells whether it asks for functions only.
+
+    With ``exercise``, a notebook generated for another exercise is a problem that names the right one."""
     path = Path(path)
     if not is_notebook(path):
         return Extracted(read_source(path))
     cells, problem = read_cells(path)
     if problem is not None:
         return Extracted("", problem=problem, notebook=True)
+    if exercise is not None:
+        wrong = wrong_exercise(path, exercise)
+        if wrong is not None:
+            return Extracted("", problem=wrong, notebook=True)
     return _from_cells(cells, functions_only=asks_functions_only(stub) if stub else False)
+
+
+def made_for(path: Path) -> str | None:
+    """The exercise a generated notebook was made for (its ``grader`` metadata), or None."""
+    import json
+
+    try:
+        raw = json.loads(read_source(Path(path)))
+    except ValueError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    meta = (raw.get("metadata") or {}).get("grader") or {}
+    if isinstance(meta, dict) and isinstance(meta.get("exercise"), str):
+        return meta["exercise"]
+    for cell in raw.get("cells") or []:  # answer cells copied into a notebook of the student's own
+        cell_meta = ((cell or {}).get("metadata") or {}).get("grader") or {} if isinstance(cell, dict) else {}
+        if isinstance(cell_meta, dict) and cell_meta.get("role") == "answer" and isinstance(cell_meta.get("exercise"), str):
+            return cell_meta["exercise"]
+    return None
+
+
+def wrong_exercise(path: Path, exercise: Any) -> TextLike | None:
+    """A message when the notebook ``path`` was generated for another exercise than ``exercise``."""
+    owner = made_for(path)
+    if not owner or owner in (exercise.name, exercise.id) or owner.split("_")[0] == exercise.id:
+        return None
+    owner_id = owner.split("_")[0]
+    return Msg("nb_wrong_exercise", made_for=owner, graded=exercise.name, made_for_id=owner_id, graded_id=exercise.id,
+               command=f"grade {owner_id} --submission {Path(path).name}")
 
 
 def read_cells(path: Path) -> tuple[list[Cell], TextLike | None]:

@@ -5,26 +5,39 @@ full marks; ``wrong_*.py`` must fail the checks named in its header::
 
     # expect-fail: mse_lesson_example, mse_random
     # expect-message: half of the sum
+
+Students grade the stub file itself, edited in place, so "not attempted" is decided by the stub's
+fingerprints as shipped (``stub.lock``, grader/source.py). ``grade validate --fix`` rewrites them
+after the instructor changes a stub; in the course repository (where ``solutions/`` exists) a stub
+whose fingerprints differ from ``stub.lock`` is a problem, for a student it simply means "attempted".
+
+``static_problems`` is the cheap part (no grading): metadata, scaffold placeholders, sample
+submissions, fingerprints. ``grade release`` and ``grade autograder`` refuse an exercise that fails it.
 """
 
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.catalog import Catalog, CatalogError, Exercise
+from grader.catalog import LOCK_FILE, Catalog, CatalogError, Exercise
 from grader.checks import collect
 from grader.i18n import LANGS, tr
 from grader.judge import Options, grade
 from grader.results import ExerciseResult
+from grader.source import fingerprints, lock_text, read_lock, read_source
 
 if TYPE_CHECKING:
     from grader.assignment import SharedSessions
 
 SUBMISSIONS = Path("tests") / "submissions"
+MIN_WRONG_SAMPLES = 3
 
 
 @dataclass
@@ -68,7 +81,7 @@ _POOL: "SharedSessions | None" = None
 
 
 def _pool() -> "SharedSessions":
-    """Validation grades many of the instructor's own samples: one warm child per kind serves them all."""
+    """Validation grades many of the instructor's own samples: they share the warm workers and one oracle."""
     global _POOL
     if _POOL is None:
         from grader.assignment import SharedSessions
@@ -81,7 +94,7 @@ def _pool() -> "SharedSessions":
 
 def grade_quietly(exercise: Exercise, path: Path, seed: int, lang: str = "en") -> ExerciseResult:
     pool = _pool()
-    return grade(exercise, path, Options(lang=lang, seed=seed, device="auto"), session=pool.get(exercise), oracle=pool.oracle)
+    return grade(exercise, path, Options(lang=lang, seed=seed, device="auto"), pool.reporter, oracle=pool.oracle)
 
 
 def check_metadata(exercise: Exercise) -> list[str]:
@@ -122,14 +135,125 @@ def check_metadata(exercise: Exercise) -> list[str]:
     return problems
 
 
+def placeholder_problems(exercise: Exercise) -> list[str]:
+    """What still holds the scaffold's text (`grade new`): titles, statements, hints, the stub, the reference."""
+    from grader.scaffold import PLACEHOLDERS, REFERENCE_PLACEHOLDER
+
+    def found(text: str) -> str:
+        return next((p for p in PLACEHOLDERS if p in text), "")
+
+    problems = []
+    for lang in LANGS:
+        if hit := found(str(exercise.title.get(lang, ""))):
+            problems.append(f"title ({lang}) still says {hit!r}")
+        if exercise.kind == "exercise" and (hit := found(exercise.statement(lang))):
+            problems.append(f"statement.{lang}.md still says {hit!r}")
+    for i, hint in enumerate(exercise.hints, 1):
+        for lang in LANGS:
+            if isinstance(hint, dict) and (hit := found(str(hint.get(lang, "")))):
+                problems.append(f"hint {i} ({lang}) still says {hit!r}")
+    if exercise.kind != "exercise":
+        return problems
+    if exercise.stub_path.exists() and (hit := found(read_source(exercise.stub_path))):
+        problems.append(f"stub {exercise.stub_path.name} still says {hit!r}")
+    if exercise.reference_path is not None and REFERENCE_PLACEHOLDER in read_source(exercise.reference_path):
+        problems.append("the reference solution is still the scaffold's (raises NotImplementedError)")
+    return problems
+
+
+def sample_problems(catalog: Catalog, exercise: Exercise) -> list[str]:
+    """At least three wrong samples and one correct sample in tests/submissions/<exercise>/ (quizzes exempt)."""
+    if exercise.kind != "exercise":
+        return []
+    found = samples(catalog, exercise)
+    wrong = sum(s.kind == "wrong" for s in found)
+    correct = sum(s.kind == "correct" for s in found)
+    where = (SUBMISSIONS / exercise.name).as_posix()
+    problems = []
+    if wrong < MIN_WRONG_SAMPLES:
+        problems.append(f"{wrong} wrong_* samples in {where}/; at least {MIN_WRONG_SAMPLES} are needed")
+    if correct < 1:
+        problems.append(f"no correct_* sample in {where}/")
+    return problems
+
+
+def fingerprint_problem(exercise: Exercise) -> str:
+    """``stub.lock`` is missing or no longer matches the stub.
+
+    Only the course repository (with ``solutions/``) holds the stub as shipped; in a student's copy a
+    stub that differs from ``stub.lock`` has simply been attempted, so there it is not a problem."""
+    if exercise.kind != "exercise" or not exercise.stub_path.exists():
+        return ""
+    lock = read_lock(exercise.folder / LOCK_FILE)
+    if lock is None:
+        return f"no fingerprints of the stub ({LOCK_FILE}): in-place grading cannot tell untouched functions; run `grade validate --fix`"
+    if lock[0] and lock[0] != exercise.meta.get("file"):
+        return f"{LOCK_FILE} is for {lock[0]}, the stub is {exercise.meta.get('file')}; run `grade validate --fix`"
+    if exercise.solution_folder is None:
+        return ""
+    current = fingerprints(read_source(exercise.stub_path))
+    changed = sorted(n for n in set(current) | set(lock[1]) if current.get(n) != lock[1].get(n))
+    if changed:
+        return (f"the stub differs from its fingerprints in {LOCK_FILE} ({', '.join(changed)}): if you changed the stub "
+                "on purpose run `grade validate --fix`, otherwise restore it (`git diff` shows what changed)")
+    return ""
+
+
+def write_fingerprints(exercise: Exercise) -> bool:
+    """(Re)write ``stub.lock`` from the current stub; True when it changed."""
+    if exercise.kind != "exercise" or not exercise.stub_path.exists():
+        return False
+    path = exercise.folder / LOCK_FILE
+    text = lock_text(exercise.meta["file"], fingerprints(read_source(exercise.stub_path)))
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def static_problems(catalog: Catalog, exercise: Exercise) -> list[str]:
+    """Every problem found without grading anything: what `grade release` and `grade autograder` refuse."""
+    problems = check_metadata(exercise) + placeholder_problems(exercise) + sample_problems(catalog, exercise)
+    if problem := fingerprint_problem(exercise):
+        problems.append(problem)
+    return problems
+
+
+def drafts(catalog: Catalog, items: list[Exercise] | None = None) -> dict[str, list[str]]:
+    """The exercises that fail the static validation, by name, with their problems."""
+    found = {}
+    for item in catalog.items if items is None else items:
+        problems = static_problems(catalog, item)
+        if problems:
+            found[item.name] = problems
+    return found
+
+
+def in_place(exercise: Exercise, source_file: Path, into: Path) -> Exercise:
+    """A copy of the exercise folder under ``into`` with ``source_file`` pasted over the stub, as a student does."""
+    exercise.public_checks_module()  # loaded from the real folder, before the copy
+    folder = into / "exercises" / exercise.name
+    shutil.copytree(exercise.folder, folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".grade_state.json"))
+    shutil.copyfile(source_file, folder / exercise.meta["file"])
+    return dataclasses.replace(exercise, folder=folder)
+
+
 def check_reference(exercise: Exercise, seed: int) -> str:
+    """The reference pasted over the stub in place (in a temporary copy) scores full marks."""
     if exercise.reference_path is None:
         return "no reference solution"
-    result = grade_quietly(exercise, exercise.reference_path, seed)
+    with tempfile.TemporaryDirectory(prefix="grade-validate-") as tmp:
+        copy = in_place(exercise, exercise.reference_path, Path(tmp))
+        result = grade_quietly(copy, copy.stub_path, seed)
     if result.passed and result.score == result.max_score:
         return ""
     if result.checks and all(c.status == "not_attempted" for c in result.checks):
+        if exercise.fingerprints is not None and fingerprints(read_source(exercise.reference_path)) == exercise.fingerprints:
+            return "reference not written yet: it equals the stub's fingerprints"
         return "reference not written yet (it still raises NotImplementedError or equals the stub)"
+    graded_apart = grade_quietly(exercise, exercise.reference_path, seed)  # in place only, or the reference itself?
+    if graded_apart.passed and graded_apart.score == graded_apart.max_score:
+        return "the reference scores full marks from solutions/ but not pasted in place over the stub: " + failures(result)
     return "reference does not score full marks: " + failures(result)
 
 
@@ -168,13 +292,27 @@ def failures(result: ExerciseResult) -> str:
     )
 
 
-def validate_exercise(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[Finding]:
-    findings = [Finding(exercise.name, "metadata", not (p := check_metadata(exercise)), "; ".join(p))]
+def validate_static(catalog: Catalog, exercise: Exercise) -> list[Finding]:
+    """The findings that need no grading (`grade validate --static`, and the refusal of `grade release`)."""
+    findings = [
+        Finding(exercise.name, "metadata", not (p := check_metadata(exercise)), "; ".join(p)),
+        Finding(exercise.name, "placeholders", not (p := placeholder_problems(exercise)), "; ".join(p)),
+    ]
+    if exercise.kind == "exercise":
+        findings.append(Finding(exercise.name, "samples", not (p := sample_problems(catalog, exercise)), "; ".join(p)))
+        findings.append(Finding(exercise.name, "fingerprints", not (f := fingerprint_problem(exercise)), f))
+    return findings
+
+
+def validate_exercise(catalog: Catalog, exercise: Exercise, seed: int = 1, static: bool = False) -> list[Finding]:
+    findings = validate_static(catalog, exercise)
+    if static:
+        return findings
     if exercise.kind != "exercise":
         from grader import quiz
 
         return findings + quiz.validate_quiz(catalog, exercise, seed)
-    for what, problem in (("reference", check_reference(exercise, seed)), ("stub", check_stub(exercise, seed))):
+    for what, problem in (("reference in place", check_reference(exercise, seed)), ("stub", check_stub(exercise, seed))):
         findings.append(Finding(exercise.name, what, not problem, problem))
     for sample in samples(catalog, exercise):
         problem = check_sample(exercise, sample, seed)

@@ -14,7 +14,7 @@ import pytest
 from grader.catalog import Catalog
 from grader.i18n import tr
 from grader.judge import Options, grade
-from grader.notebooks import build_notebook, notebook_text, write_notebooks
+from grader.notebooks import build_notebook, install_source, localized_stub, notebook_text, write_notebooks
 from grader.submission import ANSWER_TAG, QUESTION_TAG, extract, find_in_dir
 from tests.conftest import ROOT, run_grade
 
@@ -75,8 +75,10 @@ def test_exercise_notebook_has_statement_tagged_stub_scratch_and_check_cells(exe
     assert "statement" in roles and "scratch" in roles and roles[-1] == "check"
     answers = answer_cells(notebook)
     assert len(answers) == 1 and answers[0].cell_type == "code"
-    assert answers[0].source == exercise.stub_path.read_text(encoding="utf-8").rstrip()
+    assert answers[0].source == localized_stub(exercise, "ko").rstrip()
     assert f'check("{exercise.id}", lang="ko")' in notebook.cells[-1].source
+    assert f'hint("{exercise.id}", lang="ko")' in notebook.cells[-1].source
+    assert "from grader.notebook import check, hint" in notebook.cells[-1].source
     statement = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     first_line = (exercise.statement("ko").strip() or exercise.title["ko"]).splitlines()[0]
     assert first_line in statement
@@ -192,7 +194,7 @@ def test_broken_notebook_gets_a_message_and_scores_zero(tmp_path, content, expec
     path.write_text(content, encoding="utf-8")
     result = grade_file(EX05, path)
     assert result.score == 0 and expected in tr(result.problem, "en")
-    assert all(expected in tr(c.message, "en") for c in result.checks)
+    assert all(tr(c.message, "en").startswith("Not run: the file did not load") for c in result.checks)  # said once
     assert path.read_text(encoding="utf-8") == content
 
 
@@ -204,7 +206,8 @@ def test_cell_with_an_unclosed_string_names_the_cell_and_line(tmp_path):
     assert result.score == 0
     assert f"Syntax error in cell {number}, line 4" in tr(result.problem, "en")
     assert f"{number}번째 셀 4행" in tr(result.problem, "ko")
-    assert 'return "oops' in result.checks[0].output("en")
+    assert 'return "oops' in result.summary_text("en")  # the line, once, at the top
+    assert 'return "oops' not in result.checks[0].output("en")
 
 
 def test_broken_notebook_does_not_stop_the_rest_of_an_assignment(tmp_path):
@@ -358,3 +361,87 @@ def test_grade_batch_accepts_notebook_submissions(tmp_path):
     rows = list(csv.reader((tmp_path / "out" / "grades.csv").open()))
     kim = next(r for r in rows if r[0] == "kim")
     assert kim[rows[0].index("ex05_losses")] == "10"
+
+
+# --- the install cell, the check cell and Korean stubs ---------------------------------------------
+
+
+def test_install_cell_clones_the_course_release_given_as_a_git_url():
+    source = install_source("en", "https://example.org/course-release.git")
+    assert "COURSE = 'https://example.org/course-release.git'" in source
+    assert '"git", "clone"' in source and '"-e", COURSE' in source and 'os.environ["GRADE_ROOT"]' in source
+    compile(source, "install", "exec")
+
+
+def test_install_cell_without_a_course_installs_nothing_and_says_what_to_do(tmp_path):
+    import subprocess
+    import sys
+
+    for lang, words in (("en", "ask your instructor for the course's git URL"), ("ko", "강사에게 과제 저장소의 git URL")):
+        source = install_source(lang, "")
+        assert "COURSE = ''" in source and "dl-grader" not in source
+        # -S: without site-packages the grader is missing, as on a fresh Colab
+        proc = subprocess.run([sys.executable, "-S", "-c", source], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert words in proc.stdout
+
+
+def test_install_cell_uses_a_release_folder(tmp_path):
+    import subprocess
+    import sys
+
+    release = tmp_path / "release"
+    (release / "grader").mkdir(parents=True)
+    source = install_source("en", str(release)).replace('subprocess.run([sys.executable, "-m", "pip",', "(lambda *a, **k: None)([")
+    source += "\nprint(os.environ['GRADE_ROOT'])"
+    proc = subprocess.run([sys.executable, "-S", "-c", source], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(release)
+
+
+def test_korean_notebook_stub_has_korean_docstrings_and_still_counts_as_not_attempted(tmp_path):
+    notebook = build_notebook(EX05, "ko")
+    answer = answer_cells(notebook)[0].source
+    assert "차의 제곱합의 절반" in answer and "Half the sum" not in answer
+    assert answer.count("[[YOUR CODE]]") == EX05.stub_path.read_text(encoding="utf-8").count("[[YOUR CODE]]")
+    assert answer_cells(build_notebook(EX05, "en"))[0].source == EX05.stub_path.read_text(encoding="utf-8").rstrip()
+    result = grade_file(EX05, save(notebook, tmp_path / "ex05_losses.ipynb"), lang="ko")
+    assert result.score == 0 and result.status == "not_attempted"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=_id)
+def test_every_stub_has_korean_docstrings(exercise):
+    import ast
+
+    source = localized_stub(exercise, "ko")
+    tree = ast.parse(source)
+    docs = [ast.get_docstring(tree)] + [ast.get_docstring(n) for n in ast.walk(tree)
+                                         if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(n)]
+    assert docs[0] and all(any("가" <= ch <= "힣" for ch in doc) for doc in docs if doc), docs
+
+
+def test_result_footer_in_a_notebook_names_notebook_functions(tmp_path):
+    from grader.notebook import render_texts
+
+    result = grade_file(EX05, save(build_notebook(EX05, "en"), tmp_path / "ex05_losses.ipynb"))
+    text, html = render_texts([], "en", result)
+    assert 'check("ex05", seed=5)' in text and 'hint("ex05")' in text
+    assert "grade hint" not in text and "--seed" not in text and "grade ex05" not in text
+
+
+def test_hint_function_is_progressive(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from grader.notebook import hint
+
+    course = tmp_path / "course"
+    shutil.copytree(EX05.folder, course / "exercises" / EX05.folder.name)
+    monkeypatch.setenv("GRADE_ROOT", str(course))
+    hint("ex05", lang="en")
+    first = capsys.readouterr().out
+    hint("ex05", lang="ko")
+    second = capsys.readouterr().out
+    assert first.startswith("Hint 1/3") and 'hint("ex05")' in first
+    assert second.startswith("힌트 2/3")
+    hint("nope", lang="en")
+    assert "No exercise called 'nope'" in capsys.readouterr().out

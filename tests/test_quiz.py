@@ -335,12 +335,22 @@ def test_public_key_does_not_contain_answers_or_explanations():
                     assert f'"{answer}"' not in text and f"= {answer}\n" not in text
 
 
-def test_public_key_explanation_unlocks_only_with_the_right_answer(tmp_path):
+def test_public_key_explanation_unlocks_with_the_right_answer_or_after_the_tries(tmp_path):
     q01 = qz.load_quiz(Catalog(_course(tmp_path, public=True)).resolve("q01"))
     question = q01.question("dense_params")
     assert q01.judge(question, 1010.0).explanation["en"].startswith("Each neuron")
     assert q01.judge(question, 1000.0).explanation is None
-    assert q01.reveal(question) is None  # locked after the tries too, unless the release asks otherwise
+    assert q01.reveal(question)["en"].startswith("Each neuron")  # the default policy: after the tries too
+
+
+def test_public_key_built_without_reveal_keeps_explanations_locked_after_the_tries():
+    from grader.quiz_key import HashedKey
+
+    exact = qz.load_quiz(Catalog(ROOT).resolve("q01"))
+    data = qz.hashed_key(exact, reveal_after_tries=False)
+    assert not any("reveal" in record for record in data["questions"].values())
+    public = qz.Quiz(exact.exercise, exact.questions, HashedKey(exact.name, data), exact.policy)
+    assert public.reveal(public.question("dense_params")) is None
 
 
 def test_public_key_can_reveal_after_tries_when_built_so():
@@ -373,7 +383,13 @@ def _spawn(root: Path, *args: str):
                          dimensions=(50, 120))
 
 
-def test_interactive_quiz_through_a_pseudo_terminal(tmp_path):
+def _saved(root: Path, quiz: str = "q01_keras_basics") -> dict:
+    import tomllib
+
+    return tomllib.loads((root / "exercises" / quiz / qz.ANSWERS_FILE).read_text(encoding="utf-8"))
+
+
+def test_interactive_quiz_through_a_pseudo_terminal_saves_each_answer_and_grade_all_rereads_it(tmp_path):
     root = _course(tmp_path)
     seed = 5
     q01 = qz.load_quiz(Catalog(root).resolve("q01"))
@@ -385,9 +401,16 @@ def test_interactive_quiz_through_a_pseudo_terminal(tmp_path):
         seen.append(child.before)
         child.sendline(line)
 
-    answer("Enter a number", "100")  # wrong, then right
-    answer("Enter a number", "1,010")
-    answer("Enter the number", "9")  # out of range: asked again, no try used
+    answer("Enter a number", "100")  # wrong, then right on the second try: half the point
+    child.expect("Enter a number")
+    seen.append(child.before)
+    saved = _saved(root)  # written after the first answer, before the second prompt
+    assert saved["dense_params"] == 100 and saved["tries"]["dense_params"] == 1
+    child.sendline("1,010")
+    child.expect("Enter the number")
+    seen.append(child.before)
+    assert _saved(root)["dense_params"] == 1010 and _saved(root)["tries"]["dense_params"] == 2
+    child.sendline("9")  # out of range: asked again, no try used
     answer("Enter the number", _number(q01, "binary_output_activation", "sigmoid", seed))
     answer("Enter your answer", "model.compile()")
     answer("Enter the number", _number(q01, "integer_label_loss", "sparse_categorical_crossentropy", seed))
@@ -401,15 +424,39 @@ def test_interactive_quiz_through_a_pseudo_terminal(tmp_path):
     child.close()
     assert child.exitstatus == 1
     transcript = "".join(seen)
-    # explanations never appear before their question is answered
+    # the header states the retry policy; explanations never appear before their question is answered
+    assert "full marks on the first try only" in seen[0] and "each wrong try halves the points" in seen[0]
     assert "100 × 10 + 10" not in seen[0] + seen[1] and "100 × 10 + 10" in seen[2]
     assert "Wrong." in seen[1] and "Try again (2 tries left)" in seen[1]
+    assert "Given on try 2: 0.5 of 1 point" in seen[2]
     assert "Enter numbers from 1 to 4" in seen[3]
     assert "squashes" not in "".join(seen[:4]) and "squashes" in seen[4]
+    assert "Try again (1 try left)" in seen[7]
     assert "returns None" not in "".join(seen[:8]) and "No tries left" in seen[8] and "returns None" in seen[8]
-    assert "Score 7/8" in transcript
+    assert "Score 6.5/8" in transcript
+    assert "Look again at question 5" in transcript  # the hint names the question missed
+    saved = _saved(root)
+    assert saved["add_usage"] == "c" and saved["tries"]["add_usage"] == 2 and saved["compile_method"] == "model.compile()"
+    assert "tries" not in saved["tries"] and saved["tries"].get("compile_method", 1) == 1
     state = json.loads((root / ".grade_state.json").read_text(encoding="utf-8"))["exercises"]["q01_keras_basics"]
-    assert state["best"] == 7 and "quiz_session" not in state
+    assert state["best"] == 6.5 and "quiz_session" not in state
+
+    # `grade all` (and so CI, batch, the autograder) scores the saved answers with the same policy
+    document = json.loads(_cli(root, "all", "--format", "json", "--lang", "en").stdout)
+    assert document["exercises"]["q01_keras_basics"]["score"] == 6.5
+
+    # again: the saved result, and an offer to retake the missed question; its tries keep counting
+    child = _spawn(root, "q01", "--lang", "en", "--seed", str(seed))
+    child.expect(r"Retake the question you missed\? \(y/N\)")
+    assert "Your saved answers" in child.before and "Score 6.5/8" in child.before
+    child.sendline("y")
+    child.expect("Enter the number")
+    assert "correctly adds a layer" in child.before
+    child.sendline(_number(q01, "add_usage", "a", seed))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Given on try 3: 0 of 1 point" in child.before and "Score 6.5/8" in child.before
+    assert _saved(root)["add_usage"] == "a" and _saved(root)["tries"]["add_usage"] == 3
 
 
 def test_interrupted_interactive_quiz_resumes(tmp_path):
@@ -418,6 +465,7 @@ def test_interrupted_interactive_quiz_resumes(tmp_path):
     q03 = qz.load_quiz(Catalog(root).resolve("q03"))
     child = _spawn(root, "q03", "--lang", "ko", "--seed", str(seed))
     child.expect("숫자를 입력하세요")
+    assert "첫 번째 시도에서 맞혀야" in child.before and "절반으로" in child.before  # the policy, in Korean
     child.sendline("784")
     child.expect("숫자를 입력하세요")
     child.sendline("266,610")
@@ -425,9 +473,9 @@ def test_interrupted_interactive_quiz_resumes(tmp_path):
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
-    assert "이어서" in child.before
-    saved = json.loads((root / ".grade_state.json").read_text(encoding="utf-8"))
-    assert saved["exercises"]["q03_shapes_and_counts"]["quiz_session"]["answers"]["flatten_size"]["done"]
+    assert "이어서" in child.before and "answers.toml" in child.before
+    saved = _saved(root, "q03_shapes_and_counts")
+    assert saved["flatten_size"] == 784 and saved["mnist_mlp_params"] == 266610 and saved["image_mlp_params"] == ""
 
     child = _spawn(root, "q03", "--lang", "en")
     child.expect("Resuming: 2 of 9")
@@ -484,7 +532,7 @@ def test_content_counts_match_the_issue():
     assert kinds == set(qz.KINDS)
 
 
-def test_session_with_public_key_keeps_explanation_locked_after_the_tries(tmp_path):
+def test_session_with_public_key_shows_the_explanation_after_the_tries(tmp_path):
     import io
 
     from rich.console import Console
@@ -495,12 +543,32 @@ def test_session_with_public_key_keeps_explanation_locked_after_the_tries(tmp_pa
     q01.questions = [q01.question("add_usage"), q01.question("compile_method")]
     out = io.StringIO()
     lines = iter([_number(q01, "add_usage", "b", 4), _number(q01, "add_usage", "c", 4), "compile()"])
-    session = QuizSession(q01, Console(file=out, width=120), "en", None, seed=4, ask=lambda prompt: next(lines))
+    path = tmp_path / "answers.toml"
+    session = QuizSession(q01, Console(file=out, width=120), "en", path, seed=4, ask=lambda prompt: next(lines))
     result = session.run()
     text = out.getvalue()
-    assert "returns None" not in text and "unlocks once you answer correctly" in text
+    assert "returns None" in text and "unlocks once you answer correctly" not in text
+    assert text.index("No tries left") < text.index("returns None")
     assert "sets how the model learns" in text
     assert result.score == 1 and result.max_score == 2
+    assert 'add_usage = "c"' in path.read_text(encoding="utf-8")
+
+
+def test_session_with_a_key_without_reveal_keeps_the_explanation_locked(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from grader.quiz_key import HashedKey
+    from grader.quiz_view import QuizSession
+
+    exact = qz.load_quiz(Catalog(ROOT).resolve("q01"))
+    public = qz.Quiz(exact.exercise, [exact.question("add_usage")],
+                     HashedKey(exact.name, qz.hashed_key(exact, reveal_after_tries=False)), exact.policy)
+    out = io.StringIO()
+    lines = iter([_number(public, "add_usage", "b", 4), _number(public, "add_usage", "c", 4)])
+    QuizSession(public, Console(file=out, width=120), "en", None, seed=4, ask=lambda prompt: next(lines)).run()
+    assert "returns None" not in out.getvalue() and "unlocks once you answer correctly" in out.getvalue()
 
 
 def test_assignment_api_grades_answers_file_and_missing_quiz(tmp_path):
@@ -519,3 +587,287 @@ def test_assignment_api_grades_answers_file_and_missing_quiz(tmp_path):
     assert broken.score == 0 and "TOML" in broken.problem["en"]
     missing = qz.grade_missing(item, Options(lang="ko", seed=3))
     assert missing.status == "not_attempted" and missing.max_score == 8
+
+
+# --- the retry policy ----------------------------------------------------------------------------------
+
+
+def _points(quiz, qid: str, raw, tries: int):
+    question = quiz.question(qid)
+    check = quiz.check_result(question, quiz.judge(question, qz.parse_answer(question, raw)), tries)
+    return check
+
+
+@pytest.mark.parametrize(
+    "qid, raw, expected",
+    [
+        ("binary_output_activation", "sigmoid", [1, 0, 0]),  # single choice: the first try only
+        ("dense_params", 1010, [1, 0.5, 0.25]),  # numeric: half per wrong try
+        ("compile_method", "compile", [1, 0.5, 0.25]),  # text: half per wrong try
+    ],
+)
+def test_retry_policy_scores_a_right_answer_by_the_try_it_came_on(quizzes, qid, raw, expected):
+    q01 = quizzes["q01"]
+    checks = [_points(q01, qid, raw, tries) for tries in (1, 2, 3)]
+    assert [c.points for c in checks] == expected
+    assert checks[0].status == "passed" and checks[1].status == "failed"
+    assert f"Given on try 2: {expected[1]:g} of 1 point" in checks[1].output("en")
+    assert "2번째 시도" in checks[1].output("ko")
+    assert "Explanation" in checks[1].output("en")  # a right answer still shows its explanation
+
+
+def test_retry_policy_for_multiple_choice_and_partial_credit(quizzes):
+    q02 = quizzes["q02"]
+    assert _points(q02, "adaptive_optimizers", ["adam", "rmsprop", "adagrad"], 1).points == 1
+    assert _points(q02, "adaptive_optimizers", ["adam", "rmsprop", "adagrad"], 2).points == 0
+    assert _points(q02, "adaptive_optimizers", ["adam", "rmsprop"], 1).points == pytest.approx(2 / 3, abs=1e-3)
+
+
+def test_wrong_answer_shows_its_explanation_only_after_the_allowed_tries(quizzes):
+    q01 = quizzes["q01"]
+    question = q01.question("binary_output_activation")  # 2 tries
+    assert "squashes" not in _points(q01, question.id, "relu", 1).output("en")
+    assert "squashes" in _points(q01, question.id, "relu", 2).output("en")
+
+
+def test_retry_policy_is_set_in_the_quiz_metadata_and_stated_in_both_languages(tmp_path):
+    root = _course(tmp_path)
+    meta = root / "exercises" / "q01_keras_basics" / "exercise.toml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("single = 0.0", "single = 1.0").replace(
+        "numeric = 0.5", "numeric = 0.25"), encoding="utf-8")
+    q01 = qz.load_quiz(Catalog(root).resolve("q01"))
+    assert _points(q01, "binary_output_activation", "sigmoid", 2).points == 1
+    assert _points(q01, "dense_params", 1010, 2).points == 0.25
+    header = q01.header()
+    assert "single choice: retries cost nothing" in header["en"] and "0.25" in header["en"]
+    assert "객관식: 다시 시도해도 감점이 없습니다" in header["ko"] and "0.25을(를) 곱합니다" in header["ko"]
+    assert "multiple choice, short text" not in header["en"]  # grouped by factor: multiple 0, text 0.5
+    meta.write_text(meta.read_text(encoding="utf-8").replace("single = 1.0", "single = 2"), encoding="utf-8")
+    with pytest.raises(qz.CatalogError):
+        qz.load_quiz(Catalog(root).resolve("q01"))
+
+
+def test_default_policy_is_stated_in_the_shipped_answers_file():
+    for item in QUIZZES:
+        shipped = (item.folder / qz.ANSWERS_FILE).read_text(encoding="utf-8")
+        assert "full marks on the first try only" in shipped and "첫 번째 시도에서 맞혀야" in shipped
+
+
+def test_tries_in_the_answers_file_apply_the_policy_everywhere(course, tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('dense_params = 1010\nadd_usage = "a"\ncompile_method = "compile"\n\n'
+                    '[tries]\ndense_params = 3\nadd_usage = 2\n', encoding="utf-8")
+    document = json.loads(_cli(course, "q01", "--answers", str(path), "--format", "json", "--lang", "en").stdout)
+    assert document["score"] == 1.25  # 0.25 + 0 + 1
+    folder = course / "exercises" / "q01_keras_basics"
+    shutil.copy(path, folder / qz.ANSWERS_FILE)
+    document = json.loads(_cli(course, "all", "--format", "json", "--lang", "en").stdout)
+    assert document["exercises"]["q01_keras_basics"]["score"] == 1.25
+    path.write_text('dense_params = 1010\n\n[tries]\ndense_params = 0\n', encoding="utf-8")
+    result = _cli(course, "q01", "--answers", str(path), "--lang", "en")
+    assert result.exit_code == 2 and "line 4" in result.output and "dense_params" in result.output
+
+
+def test_saved_answers_file_round_trips_every_kind(quizzes, tmp_path):
+    q02 = quizzes["q02"]
+    values = {"adaptive_optimizers": ("adam", "rmsprop"), "binary_loss": "binary_crossentropy"}
+    tries = {"adaptive_optimizers": 2, "binary_loss": 1}
+    path = tmp_path / "answers.toml"
+    qz.save_answers(q02, path, values, tries)
+    sheet = qz.read_answer_sheet(q02, path.read_text(encoding="utf-8"))
+    assert sheet.values["adaptive_optimizers"] == ("adam", "rmsprop") and sheet.tries_of("adaptive_optimizers") == 2
+    assert sheet.values["binary_loss"] == "binary_crossentropy" and sheet.tries_of("binary_loss") == 1
+    assert not list(tmp_path.glob(".*.tmp"))  # written through a temporary file and os.replace
+
+
+# --- hints ----------------------------------------------------------------------------------------------
+
+
+def test_hint_after_a_quiz_names_a_question_the_student_missed(course, tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('dense_params = 1010\nflatten_layer = "dense"\n', encoding="utf-8")
+    result = _cli(course, "q01", "--answers", str(path), "--lang", "en")
+    assert "Look again at question 6 (The layer that flattens a 300×300 input)" in result.output
+    ko = _cli(course, "q01", "--answers", str(path), "--lang", "ko").output
+    assert "6번 문항(300×300 입력을 펼치는 층)을 다시 살펴보세요" in ko
+
+
+# --- the public key: scrypt and AES-GCM ---------------------------------------------------------------
+
+
+def _public(item_id: str, **kwargs):
+    from grader.quiz_key import HashedKey
+
+    exact = qz.load_quiz(Catalog(ROOT).resolve(item_id))
+    data = qz.hashed_key(exact, **kwargs)
+    return exact, data, qz.Quiz(exact.exercise, exact.questions, HashedKey(exact.name, data), exact.policy)
+
+
+def test_public_key_uses_scrypt_and_aes_gcm_and_holds_no_plain_answer():
+    import hashlib
+    import time
+
+    from grader.quiz_key import KDF
+
+    for item in QUIZZES:
+        exact, data, _ = _public(item.id)
+        assert data["kdf"]["name"] == "scrypt" and data["kdf"]["n"] >= 2**13 and data["cipher"] == "AES-256-GCM"
+        dumped = tomli_w.dumps(data)
+        for question in exact.questions:
+            entry = exact.key.entries[question.id]
+            record = tomli_w.dumps(data["questions"][question.id])
+            for lang in LANGS:
+                assert entry["explanation"][lang][:12] not in dumped
+            answers = entry["answer"] if isinstance(entry["answer"], list) else [entry["answer"]]
+            for answer in answers:
+                assert f'"{answer}"' not in record.replace("picks", "") or question.kind == "multiple"
+                assert f"= {answer}\n" not in record
+    started = time.perf_counter()
+    hashlib.scrypt(b"sigmoid", salt=b"s" * 16, n=KDF["n"], r=KDF["r"], p=KDF["p"], dklen=32)
+    assert 0.002 < time.perf_counter() - started < 0.5  # one try costs milliseconds, not microseconds
+
+
+def test_public_key_rejects_tampered_ciphertext_and_old_formats():
+    import base64
+
+    from grader.quiz_key import HashedKey
+
+    exact, data, _ = _public("q01", secret="t")
+    record = data["questions"]["dense_params"]
+    blob = bytearray(base64.b64decode(record["explanation"]))
+    blob[20] ^= 1
+    record["explanation"] = base64.b64encode(bytes(blob)).decode()
+    tampered = qz.Quiz(exact.exercise, exact.questions, HashedKey(exact.name, data), exact.policy)
+    question = tampered.question("dense_params")
+    verdict = tampered.judge(question, 1010.0)
+    assert verdict.right and "damaged" in verdict.explanation["en"] and "Each neuron" not in verdict.explanation["en"]
+    assert "손상" in tampered.reveal(question)["ko"]
+    wraps = data["questions"]["compile_method"]["wraps"]
+    wraps[0] = base64.b64encode(bytes(48)).decode()
+    assert "damaged" in tampered.judge(tampered.question("compile_method"), "compile").explanation["en"]
+    with pytest.raises(qz.CatalogError, match="grader-quiz-key/2"):
+        HashedKey(exact.name, {**data, "format": "grader-quiz-key/1"})
+
+
+def test_public_key_numeric_grid_matches_the_exact_tolerance():
+    exact, _, public = _public("q03", secret="grid")
+    for qid, values in (("gd_step_x0", (-2.4, -2.4009, -2.3991, -2.402, -2.398)),
+                        ("cross_entropy_value", (0.5108, 0.506, 0.5155, 0.5, 0.517)),
+                        ("flatten_size", (784, 784.0, 785))):
+        question = exact.question(qid)
+        for value in values:
+            assert public.judge(question, float(value)).right == exact.judge(question, float(value)).right, (qid, value)
+
+
+def test_explanation_unlocks_after_the_tries_in_a_release_copy(tmp_path):
+    from grader.release import build_release
+
+    from grader.release import PROJECT_FILES
+
+    release = tmp_path / "release"
+    course = _course(tmp_path)
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, course / name)
+    build_release(Catalog(course), release)
+    assert not (release / "solutions").exists()
+    key = (release / "exercises" / "q01_keras_basics" / qz.PUBLIC_KEY_FILE).read_text(encoding="utf-8")
+    assert "returns None" not in key and "reveal" in key
+    seed = 3
+    q01 = qz.load_quiz(Catalog(release).resolve("q01"))
+    assert q01.key.public
+    env = {k: v for k, v in os.environ.items() if k != "GRADE_ROOT"}
+    env.update(PYTHONPATH=str(release), NO_COLOR="1", COLUMNS="120", TERM="dumb")
+    child = pexpect.spawn(GRADE[0], [*GRADE[1:], "q01", "--lang", "en", "--seed", str(seed)], env=env,
+                          cwd=str(release), encoding="utf-8", timeout=30, dimensions=(50, 120))
+    for prompt, line in (("Enter a number", "1010"),
+                         ("Enter the number", _number(q01, "binary_output_activation", "sigmoid", seed)),
+                         ("Enter your answer", "compile"),
+                         ("Enter the number", _number(q01, "integer_label_loss", "mse", seed))):
+        child.expect(prompt)
+        child.sendline(line)
+    child.expect("Enter the number")
+    assert "Try again (1 try left)" in child.before and "Explanation" not in child.before
+    child.sendline(_number(q01, "integer_label_loss", "binary_crossentropy", seed))  # wrong twice
+    child.expect("Enter the number")
+    assert "No tries left" in child.before and "Explanation" in child.before
+    assert _saved(release)["tries"]["integer_label_loss"] == 2  # recorded before the explanation was shown
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+# --- malformed answers files in `grade all` and `grade batch` ---------------------------------------
+
+
+def test_malformed_answers_file_is_reported_with_its_line_in_grade_all(course):
+    folder = course / "exercises" / "q01_keras_basics"
+    (folder / qz.ANSWERS_FILE).write_text('dense_params = 1010\nflatten_layer = Flatten\n', encoding="utf-8")
+    document = json.loads(_cli(course, "all", "--format", "json", "--lang", "en").stdout)
+    q01 = document["exercises"]["q01_keras_basics"]
+    assert q01["status"] != "not_attempted" and q01["score"] == 0
+    assert "line 2" in q01["problem"] and "flatten_layer" in q01["problem"]
+    tests = [t for t in document["tests"] if t["tags"][0] == "q01_keras_basics"]
+    assert all(t["tags"][2] == "failed" and "line 2" in t["output"] for t in tests)
+
+    (folder / qz.ANSWERS_FILE).write_text('dense_params = 1010\n\nflatten_layer = 3\n', encoding="utf-8")
+    document = json.loads(_cli(course, "all", "--format", "json", "--lang", "ko").stdout)
+    q01 = document["exercises"]["q01_keras_basics"]
+    assert q01["score"] == 1 and "3번째 줄" in q01["problem"] and "flatten_layer" in q01["problem"]
+    statuses = {t["tags"][1]: t["tags"][2] for t in document["tests"] if t["tags"][0] == "q01_keras_basics"}
+    assert statuses["flatten_layer"] == "failed" and statuses["dense_params"] == "passed"
+
+
+def test_malformed_answers_file_is_in_the_batch_csv_note(tmp_path):
+    import csv
+    import io
+    import subprocess
+
+    root = _course(tmp_path)
+    subs = tmp_path / "subs"
+    for student, source in (("alice", 'dense_params = 1010\nadd_usage = "z"\n'), ("bob", "dense_params = = 1\n"),
+                            ("carol", 'dense_params = 1010\n')):
+        (subs / student / "q01_keras_basics").mkdir(parents=True)
+        (subs / student / "q01_keras_basics" / qz.ANSWERS_FILE).write_text(source, encoding="utf-8")
+    env = {**os.environ, "GRADE_ROOT": str(root), "NO_COLOR": "1"}
+    proc = subprocess.run([*GRADE, "batch", str(subs), "--out", str(tmp_path / "out"), "--jobs", "2", "--lang", "en"],
+                          env=env, cwd=str(root), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = {r[0]: r for r in csv.reader(io.StringIO((tmp_path / "out" / "grades.csv").read_text(encoding="utf-8")))}
+    note = rows["alice"][-1]
+    assert "q01_keras_basics" in note and "line 2" in note and "add_usage" in note
+    assert "line 1" in rows["bob"][-1] and "dense_params" in rows["bob"][-1]
+    assert rows["carol"][-1] == ""
+
+
+def test_interactive_quiz_with_a_malformed_answers_file_says_where_and_how_to_start_over(tmp_path, capsys):
+    from grader.quiz_view import quiz_command
+
+    root = _course(tmp_path)
+    catalog = Catalog(root)
+    item = catalog.resolve("q01")
+    (item.folder / qz.ANSWERS_FILE).write_text('dense_params = 1010\nadd_usage = "z"\n', encoding="utf-8")
+    code = quiz_command(catalog, item, answers=None, format="text", output=None, seed=1, lang="en", interactive=True)
+    err = capsys.readouterr().err
+    assert code == 2 and "line 2" in err and "add_usage" in err and "delete it and run `grade q01`" in err
+
+
+def test_public_key_with_a_damaged_record_or_cost_is_refused_at_load():
+    from grader.quiz_key import HashedKey
+
+    exact, data, _ = _public("q01", secret="d")
+    with pytest.raises(qz.CatalogError, match="out of range"):
+        HashedKey(exact.name, {**data, "kdf": {**data["kdf"], "n": 2**30}})
+    data["questions"]["dense_params"]["salt"] = "not base64!"
+    with pytest.raises(qz.CatalogError, match="dense_params"):
+        HashedKey(exact.name, data)
+
+
+def test_explain_after_tries_can_be_turned_off_in_the_quiz_metadata(tmp_path):
+    root = _course(tmp_path)
+    meta = root / "exercises" / "q01_keras_basics" / "exercise.toml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("explain_after_tries = true", "explain_after_tries = false"),
+                    encoding="utf-8")
+    q01 = qz.load_quiz(Catalog(root).resolve("q01"))
+    assert q01.reveal(q01.question("add_usage")) is None
+    assert "squashes" not in _points(q01, "binary_output_activation", "relu", 2).output("en")
+    assert not any("reveal" in r for r in qz.hashed_key(q01)["questions"].values())

@@ -142,3 +142,29 @@ def test_autograder_zip_contains_hidden_checks_and_executable_scripts(tmp_path):
     assert any(n.startswith("solutions/") and n.endswith("hidden_checks.py") for n in names)
     with zipfile.ZipFile(archive) as z:
         assert (z.getinfo("run_autograder").external_attr >> 16) & 0o111
+
+
+def test_the_course_has_no_drafts_so_release_and_autograder_accept_it():
+    from grader.validate import drafts
+
+    assert drafts(CATALOG) == {}
+
+
+def test_release_and_autograder_carry_each_stubs_fingerprints(release, tmp_path):
+    """In-place grading in the release (and "not attempted" in the autograder) needs the shipped stub's fingerprints."""
+    from grader.catalog import LOCK_FILE
+    from grader.source import fingerprints, read_lock
+
+    archive = tmp_path / "a.zip"
+    build_autograder(CATALOG, archive)
+    with zipfile.ZipFile(archive) as z:
+        zipped = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(LOCK_FILE)}
+    for item in CATALOG.items:
+        if item.kind != "exercise":
+            continue
+        expected = fingerprints(item.stub_path.read_text(encoding="utf-8"))
+        assert read_lock(release / "exercises" / item.name / LOCK_FILE) == (item.meta["file"], expected)
+        copy = tmp_path / item.name / LOCK_FILE
+        copy.parent.mkdir()
+        copy.write_text(zipped[f"exercises/{item.name}/{LOCK_FILE}"], encoding="utf-8")
+        assert read_lock(copy) == (item.meta["file"], expected)

@@ -34,17 +34,17 @@ result = info
 RANK3 = np.arange(1, 28, dtype=np.int32).reshape(3, 3, 3)
 
 NOT_A_TENSOR = {
-    "ko": "TensorFlow 텐서를 반환해야 합니다. numpy 배열이나 리스트가 아니라 tf.constant(...), tf.cast(...) 처럼 "
-          "TensorFlow 함수가 만든 tf.Tensor 를 반환하세요.",
+    "ko": "TensorFlow 텐서를 반환해야 합니다. numpy 배열이나 리스트가 아니라 tf.constant(...), tf.cast(...)처럼 "
+          "TensorFlow 함수가 만든 tf.Tensor를 반환하세요.",
     "en": "Return a TensorFlow tensor: not a numpy array or a list, but the tf.Tensor that a TensorFlow function "
           "such as tf.constant(...) or tf.cast(...) gives.",
 }
 
 RANK3_MISTAKES = [
-    Mistake({"ko": "값 27개를 1차원으로 만든 채 반환했습니다. tf.reshape(t, (3, 3, 3)) 으로 모양을 바꾸세요.",
+    Mistake({"ko": "값 27개를 1차원으로 만든 채 반환했습니다. tf.reshape(t, (3, 3, 3))으로 모양을 바꾸세요.",
              "en": "You returned the 27 values as a 1-D tensor. Reshape it: tf.reshape(t, (3, 3, 3))."},
             when=lambda got: np.size(got) == 27 and np.ndim(got) != 3),
-    Mistake({"ko": "range(27) 은 0 부터 26 까지입니다. 1 부터 27 까지는 range(1, 28) 입니다.",
+    Mistake({"ko": "range(27)은 0부터 26까지입니다. 1부터 27까지는 range(1, 28)입니다.",
              "en": "range(27) runs from 0 to 26. 1 to 27 is range(1, 28)."},
             value=RANK3 - 1),
     Mistake({"ko": "값의 순서가 다릅니다. 행 우선(row-major) 순서, 즉 마지막 축이 가장 빨리 변해야 합니다: "
@@ -55,42 +55,42 @@ RANK3_MISTAKES = [
 ]
 
 DTYPE_WHY = {
-    "int64": {"ko": "np.arange 나 np.array 로 만든 정수 배열은 int64 이고, tf.constant 는 그 dtype 을 그대로 씁니다. "
-                    "tf.constant(..., dtype=tf.int32) 처럼 dtype 을 지정하세요.",
+    "int64": {"ko": "np.arange나 np.array로 만든 정수 배열은 int64이고, tf.constant는 그 dtype을 그대로 씁니다. "
+                    "tf.constant(..., dtype=tf.int32)처럼 dtype을 지정하세요.",
               "en": "Integer arrays from np.arange or np.array are int64, and tf.constant keeps that dtype. "
                     "Give the dtype: tf.constant(..., dtype=tf.int32)."},
-    "float": {"ko": "실수 텐서가 되었습니다. 정수 텐서는 dtype=tf.int32 로 만드세요.",
+    "float": {"ko": "실수 텐서가 되었습니다. 정수 텐서는 dtype=tf.int32로 만드세요.",
               "en": "This is a float tensor. Make an integer tensor with dtype=tf.int32."},
 }
 
 FLOAT16_WHY = {
-    "ko": "tf.constant(3.14) 처럼 dtype 을 주지 않으면 실수는 float32 가 됩니다. "
-          "tf.constant(value, dtype=tf.float16) 처럼 dtype 을 지정하세요.",
+    "ko": "tf.constant(3.14)처럼 dtype을 주지 않으면 실수는 float32가 됩니다. "
+          "tf.constant(value, dtype=tf.float16)처럼 dtype을 지정하세요.",
     "en": "Without a dtype, tf.constant(3.14) makes a float32 tensor. Give the dtype: tf.constant(value, dtype=tf.float16).",
 }
 
 NO_CAST_WHY = {
-    "ko": "dtype 이 바뀌지 않았습니다. tf.cast(t, tf.float32) 는 같은 값을 새 dtype 의 텐서로 만듭니다.",
+    "ko": "dtype이 바뀌지 않았습니다. tf.cast(t, tf.float32)는 같은 값을 새 dtype의 텐서로 만듭니다.",
     "en": "The dtype did not change. tf.cast(t, tf.float32) makes a tensor of the same values in the new dtype.",
 }
 
 CONVERT_WHY = {
-    "ko": "tf.constant 나 tf.convert_to_tensor 는 이미 있는 텐서의 dtype 을 바꾸지 않고 오류를 냅니다. "
-          "dtype 을 바꾸려면 tf.cast(t, tf.float32) 를 쓰세요.",
+    "ko": "tf.constant나 tf.convert_to_tensor는 이미 있는 텐서의 dtype을 바꾸지 않고 오류를 냅니다. "
+          "dtype을 바꾸려면 tf.cast(t, tf.float32)를 쓰세요.",
     "en": "tf.constant and tf.convert_to_tensor do not change the dtype of an existing tensor; they raise an error. "
           "Change the dtype with tf.cast(t, tf.float32).",
 }
 
 ADD_RAISED_WHY = {
-    "ko": "TensorFlow 는 dtype 을 자동으로 맞춰 주지 않습니다: float32 텐서와 int32 텐서를 더하면 "
-          "InvalidArgumentError 가 납니다. 먼저 b 를 a 의 dtype 으로 바꾸세요: a + tf.cast(b, a.dtype).",
+    "ko": "TensorFlow는 dtype을 자동으로 맞춰 주지 않습니다: float32 텐서와 int32 텐서를 더하면 "
+          "InvalidArgumentError가 납니다. 먼저 b를 a의 dtype으로 바꾸세요: a + tf.cast(b, a.dtype).",
     "en": "TensorFlow never converts dtypes for you: adding a float32 tensor and an int32 tensor raises "
           "InvalidArgumentError. Cast b to a's dtype first: a + tf.cast(b, a.dtype).",
 }
 
 ADD_DTYPE_WHY = {
-    "ko": "결과의 dtype 은 a 의 dtype 이어야 합니다. a 를 b 의 dtype 으로 바꾸거나 float32 로 고정하지 말고, "
-          "b 를 a 의 dtype 으로 바꾸세요: tf.cast(b, a.dtype).",
+    "ko": "결과의 dtype은 a의 dtype이어야 합니다. a를 b의 dtype으로 바꾸거나 float32로 고정하지 말고, "
+          "b를 a의 dtype으로 바꾸세요: tf.cast(b, a.dtype).",
     "en": "The result must have a's dtype. Do not cast a to b's dtype, nor everything to float32: "
           "cast b to a's dtype, tf.cast(b, a.dtype).",
 }
@@ -119,7 +119,7 @@ def expect_tensor(ctx, info, label, dtype, dtype_why=None):
     if info["dtype"] != dtype:
         why = dtype_why(info["dtype"]) if dtype_why else None
         details = [Explanation(why)] if why else []
-        raise Incorrect({"ko": f"`{label}` 결과의 dtype 이 {info['dtype']} 입니다. {dtype} 이어야 합니다.",
+        raise Incorrect({"ko": f"`{label}` 결과의 dtype이 {info['dtype']}입니다. {dtype}이어야 합니다.",
                          "en": f"`{label}` returned dtype {info['dtype']}; expected {dtype}."}, *details)
 
 
@@ -170,12 +170,12 @@ def tensor_case(*arrays_and_dtypes):
 # --- rank_of ---------------------------------------------------------------------------------
 
 RANK_TENSOR_WHY = {
-    "ko": "tf.rank(t) 는 정수가 아니라 0차원 텐서를 반환합니다. t.ndim, len(t.shape), int(tf.rank(t)) 처럼 "
+    "ko": "tf.rank(t)는 정수가 아니라 0차원 텐서를 반환합니다. t.ndim, len(t.shape), int(tf.rank(t))처럼 "
           "파이썬 정수로 반환하세요.",
     "en": "tf.rank(t) returns a 0-d tensor, not an int. Return a Python int: t.ndim, len(t.shape) or int(tf.rank(t)).",
 }
 RANK_MISTAKES = [
-    Mistake({"ko": "첫 번째 축의 길이(len(t) 또는 t.shape[0])를 반환했습니다. 랭크는 축의 개수, 즉 len(t.shape) 입니다.",
+    Mistake({"ko": "첫 번째 축의 길이(len(t) 또는 t.shape[0])를 반환했습니다. 랭크는 축의 개수, 즉 len(t.shape)입니다.",
              "en": "You returned the length of the first axis (len(t) or t.shape[0]). The rank is the number of axes: "
                    "len(t.shape)."},
             compute=lambda t: np.shape(t)[0] if np.ndim(t) else None),
@@ -233,9 +233,9 @@ def add_expected(a, b):
 # --- the checks ------------------------------------------------------------------------------
 
 
-@check(title={"ko": "1~27 을 담은 (3, 3, 3) int32 텐서", "en": "A (3, 3, 3) int32 tensor of 1..27"}, points=2,
+@check(title={"ko": "1~27을 담은 (3, 3, 3) int32 텐서", "en": "A (3, 3, 3) int32 tensor of 1..27"}, points=2,
        needs="make_rank3_tensor",
-       hint={"ko": "np.arange(1, 28).reshape(3, 3, 3) 을 tf.constant(..., dtype=tf.int32) 로 감싸 보세요.",
+       hint={"ko": "np.arange(1, 28).reshape(3, 3, 3)을 tf.constant(..., dtype=tf.int32)로 감싸 보세요.",
              "en": "Wrap np.arange(1, 28).reshape(3, 3, 3) in tf.constant(..., dtype=tf.int32)."})
 def rank3_tensor(ctx):
     label = "make_rank3_tensor()"
@@ -262,7 +262,7 @@ def float16_example(ctx):
                  dtype_fn=lambda v: "float16", dtype_why=lambda got: FLOAT16_WHY, rtol=1e-3)
 
 
-@check(title={"ko": "to_float32: int32 와 float64 텐서 변환", "en": "to_float32: casting int32 and float64 tensors"},
+@check(title={"ko": "to_float32: int32와 float64 텐서 변환", "en": "to_float32: casting int32 and float64 tensors"},
        needs="to_float32")
 def to_float32_examples(ctx):
     cases = [tensor_case(([[1, 2], [3, 4]], "int32")), tensor_case(([0.1, 2.5, -3.75], "float64"))]
@@ -270,7 +270,7 @@ def to_float32_examples(ctx):
                  dtype_fn=lambda t: "float32", dtype_why=lambda got: NO_CAST_WHY, raised_why=convert_raised_why)
 
 
-@check(title={"ko": "add_tensors: dtype 이 다른 두 텐서 더하기", "en": "add_tensors: adding tensors of different dtypes"},
+@check(title={"ko": "add_tensors: dtype이 다른 두 텐서 더하기", "en": "add_tensors: adding tensors of different dtypes"},
        points=2, needs="add_tensors",
        hint={"ko": "a + tf.cast(b, a.dtype)", "en": "a + tf.cast(b, a.dtype)"})
 def add_tensors_examples(ctx):

@@ -33,7 +33,7 @@ def uses_sequential(ctx):
 
 
 @check(title={"ko": "입력 모양 (100, 100, 3)", "en": "Input shape (100, 100, 3)"}, needs="build_model",
-       hint={"ko": "첫 층 앞에 keras.Input(shape=(100, 100, 3)) 을 두세요.",
+       hint={"ko": "첫 층 앞에 keras.Input(shape=(100, 100, 3))을 두세요.",
              "en": "Put keras.Input(shape=(100, 100, 3)) before the first layer."})
 def input_shape(ctx):
     _, facts = model_facts(ctx)

@@ -55,15 +55,15 @@ result = {"loss": float(total), "pred": [np.asarray(p) for p in pred]}
 """
 
 SEQUENTIAL_WHY = {
-    "ko": "keras.Sequential 대신 Functional API 로 만드세요: inputs = keras.Input(shape=(100, 100, 3)) 로 시작해 "
-          "x = layers.Flatten()(inputs) 처럼 층을 함수처럼 호출하고, 마지막에 keras.Model(inputs=inputs, outputs=outputs) "
+    "ko": "keras.Sequential 대신 Functional API로 만드세요: inputs = keras.Input(shape=(100, 100, 3))로 시작해 "
+          "x = layers.Flatten()(inputs)처럼 층을 함수처럼 호출하고, 마지막에 keras.Model(inputs=inputs, outputs=outputs) "
           "를 반환합니다.",
     "en": "Use the Functional API instead of keras.Sequential: start with inputs = keras.Input(shape=(100, 100, 3)), call "
           "each layer like a function, x = layers.Flatten()(inputs), and return keras.Model(inputs=inputs, outputs=outputs).",
 }
 CONCAT_FIRST_HIDDEN = {
-    "ko": "입력 A 를 첫 번째 은닉층과 연결(concatenate)했습니다. Wide & Deep 에서는 깊은 경로를 모두 지난 "
-          "두 번째 은닉층(hidden2)을 A 와 연결합니다: layers.concatenate([input_A, hidden2]).",
+    "ko": "입력 A를 첫 번째 은닉층과 연결(concatenate)했습니다. Wide & Deep에서는 깊은 경로를 모두 지난 "
+          "두 번째 은닉층(hidden2)을 A와 연결합니다: layers.concatenate([input_A, hidden2]).",
     "en": "You concatenated input A with the first hidden layer. In Wide & Deep, A joins the end of the deep path, "
           "the second hidden layer: layers.concatenate([input_A, hidden2]).",
 }
@@ -74,13 +74,13 @@ AUX_ON_CONCAT = {
           "own, so it sits on the second hidden layer: aux_output = layers.Dense(1)(hidden2).",
 }
 OUTPUTS_SWAPPED = {
-    "ko": "출력 순서가 바뀌었습니다. outputs=[output, aux_output] 처럼 주 출력(연결 층 위)을 먼저, 보조 출력"
+    "ko": "출력 순서가 바뀌었습니다. outputs=[output, aux_output]처럼 주 출력(연결 층 위)을 먼저, 보조 출력"
           "(hidden2 위)을 나중에 두세요.",
     "en": "The outputs are in the wrong order. Put the main output (on the concatenation) first and the auxiliary "
           "output (on hidden2) second: outputs=[output, aux_output].",
 }
 INPUTS_SWAPPED = {
-    "ko": "입력 순서가 바뀌었습니다. inputs=[input_A, input_B], 즉 (5,) 모양의 A 를 먼저 두세요. "
+    "ko": "입력 순서가 바뀌었습니다. inputs=[input_A, input_B], 즉 (5,) 모양의 A를 먼저 두세요. "
           "채점기는 [X_A, X_B] 순서로 데이터를 넣습니다.",
     "en": "The inputs are in the wrong order. Use inputs=[input_A, input_B], the (5,) input A first: "
           "the grader feeds the data as [X_A, X_B].",
@@ -90,13 +90,13 @@ ONE_LOSS_PER_OUTPUT = {
     "en": "There are two outputs, so give one loss per output: loss=['mse', 'mse'], loss_weights=[0.9, 0.1].",
 }
 WEIGHTS_SWAPPED = {
-    "ko": "손실 가중치가 뒤바뀌었습니다. 주 출력이 0.9, 보조 출력이 0.1 입니다: loss_weights=[0.9, 0.1] "
+    "ko": "손실 가중치가 뒤바뀌었습니다. 주 출력이 0.9, 보조 출력이 0.1입니다: loss_weights=[0.9, 0.1] "
           "(outputs=[output, aux_output] 순서).",
     "en": "The loss weights are swapped. The main output weighs 0.9 and the auxiliary output 0.1: "
           "loss_weights=[0.9, 0.1] (for outputs=[output, aux_output]).",
 }
 NO_WEIGHTS = {
-    "ko": "전체 손실이 두 손실의 단순 합입니다. compile(..., loss_weights=[0.9, 0.1]) 로 가중치를 주세요.",
+    "ko": "전체 손실이 두 손실의 단순 합입니다. compile(..., loss_weights=[0.9, 0.1])로 가중치를 주세요.",
     "en": "The total loss is the plain sum of the two losses. Weight them: compile(..., loss_weights=[0.9, 0.1]).",
 }
 
@@ -170,17 +170,17 @@ def graph_problem(facts, io):
     hidden = [n for n in layers if is_dense(n, 30, relu=True)]
     h1 = next((n for n in hidden if feeds[n] == [b]), None)
     if h1 is None:
-        return ({"ko": "입력 B (6,) 를 받는 Dense(30, relu) 층(hidden1)이 없습니다.",
+        return ({"ko": "입력 B (6,)를 받는 Dense(30, relu) 층(hidden1)이 없습니다.",
                  "en": "No Dense(30, relu) layer (hidden1) takes input B (6,)."}, None)
     h2 = next((n for n in hidden if feeds[n] == [h1]), None)
     if h2 is None:
-        return ({"ko": "hidden1 을 받는 두 번째 Dense(30, relu) 층(hidden2)이 없습니다.",
+        return ({"ko": "hidden1을 받는 두 번째 Dense(30, relu) 층(hidden2)이 없습니다.",
                  "en": "No second Dense(30, relu) layer (hidden2) takes hidden1."}, None)
     concats = [n for n, l in layers.items() if l.get("class") == "Concatenate"]
     concat = next((n for n in concats if sorted(feeds[n]) == sorted([a, h2])), None)
     if concat is None:
         wrong = next((n for n in concats if sorted(feeds[n]) == sorted([a, h1])), None)
-        message = {"ko": "입력 A 와 hidden2 를 연결하는 Concatenate 층이 없습니다.",
+        message = {"ko": "입력 A와 hidden2를 연결하는 Concatenate 층이 없습니다.",
                    "en": "No Concatenate layer joins input A and hidden2."}
         return (message, CONCAT_FIRST_HIDDEN if wrong else None)
     if len(io["outputs"]) != 2:
@@ -191,15 +191,15 @@ def graph_problem(facts, io):
         return ({"ko": "주 출력과 보조 출력의 순서가 바뀌었습니다.", "en": "The main and auxiliary outputs are swapped."},
                 OUTPUTS_SWAPPED)
     if not (is_dense(main, 1) and feeds[main] == [concat]):
-        return ({"ko": "첫 번째 출력(주 출력)은 Concatenate 층 위의 Dense(1) 이어야 합니다.",
+        return ({"ko": "첫 번째 출력(주 출력)은 Concatenate 층 위의 Dense(1)이어야 합니다.",
                  "en": "The first output (the main output) must be a Dense(1) on the Concatenate layer."}, None)
     if not (is_dense(aux, 1) and feeds[aux] == [h2]):
-        return ({"ko": "두 번째 출력(보조 출력)은 hidden2 위의 Dense(1) 이어야 합니다.",
+        return ({"ko": "두 번째 출력(보조 출력)은 hidden2 위의 Dense(1)이어야 합니다.",
                  "en": "The second output (the auxiliary output) must be a Dense(1) on hidden2."},
                 AUX_ON_CONCAT if feeds[aux] == [concat] else None)
     for n in (main, aux):
         if layers[n].get("activation") not in (None, "linear"):
-            return ({"ko": f"회귀 출력에는 활성화 함수를 쓰지 않습니다: Dense(1) 인데 {layers[n]['activation']} 가 있습니다.",
+            return ({"ko": f"회귀 출력에는 활성화 함수를 쓰지 않습니다: Dense(1)인데 {layers[n]['activation']}가 있습니다.",
                      "en": f"Regression outputs take no activation: a Dense(1) has {layers[n]['activation']}."}, None)
     return None
 
@@ -276,7 +276,7 @@ def expect_weighted_mse(ctx, xa, xb, y):
         raise Incorrect({"ko": "손실 함수가 평균 절대 오차(MAE)입니다. 평균 제곱 오차를 쓰세요: loss=['mse', 'mse'].",
                          "en": "The loss is the mean absolute error (MAE). Use the mean squared error: "
                                "loss=['mse', 'mse']."}, shown)
-    raise Incorrect({"ko": "전체 손실이 0.9 × 주 출력의 MSE + 0.1 × 보조 출력의 MSE 가 아닙니다.",
+    raise Incorrect({"ko": "전체 손실이 0.9 × 주 출력의 MSE + 0.1 × 보조 출력의 MSE가 아닙니다.",
                      "en": "The total loss is not 0.9 × MSE of the main output + 0.1 × MSE of the auxiliary output."},
                     shown)
 
@@ -293,7 +293,7 @@ def functional_api(ctx):
         raise Incorrect(Msg("wrong_api", expected="Functional", got=API_NAMES.get(facts["api"], facts["api"])), *details)
 
 
-@check(title={"ko": "build_model: 입력 (100, 100, 3) 과 층 구성", "en": "build_model: input (100, 100, 3) and layers"},
+@check(title={"ko": "build_model: 입력 (100, 100, 3)과 층 구성", "en": "build_model: input (100, 100, 3) and layers"},
        points=2, needs="build_model")
 def functional_layers(ctx):
     _, facts = model_facts(ctx)
@@ -316,7 +316,7 @@ def functional_params(ctx):
 # --- Wide & Deep -----------------------------------------------------------------------------
 
 
-@check(title={"ko": "Wide & Deep: 입력 (5,), (6,) 과 출력 두 개", "en": "Wide & Deep: inputs (5,), (6,) and two outputs"},
+@check(title={"ko": "Wide & Deep: 입력 (5,), (6,)과 출력 두 개", "en": "Wide & Deep: inputs (5,), (6,) and two outputs"},
        needs="build_wide_deep_model",
        hint={"ko": "keras.Model(inputs=[input_A, input_B], outputs=[output, aux_output])",
              "en": "keras.Model(inputs=[input_A, input_B], outputs=[output, aux_output])"})
@@ -339,7 +339,7 @@ def wide_deep_graph(ctx):
         raise Incorrect(message, *([Explanation(why)] if why else []), Code(graph_text(facts, io)))
 
 
-@check(title={"ko": "Wide & Deep: 파라미터 1,207 개", "en": "Wide & Deep: 1,207 parameters"},
+@check(title={"ko": "Wide & Deep: 파라미터 1,207개", "en": "Wide & Deep: 1,207 parameters"},
        needs="build_wide_deep_model")
 def wide_deep_params(ctx):
     _, facts, _ = wide_deep(ctx)

@@ -34,15 +34,15 @@ RETURNED_CLASS = {
     "en": "You returned the class YourModel itself. Return an instance of it: return YourModel().",
 }
 NO_SUPER = {
-    "ko": "__init__ 의 첫 줄에서 super().__init__(**kwargs) 를 호출하세요. 그래야 keras.Model 이 층과 가중치를 "
+    "ko": "__init__의 첫 줄에서 super().__init__(**kwargs)를 호출하세요. 그래야 keras.Model이 층과 가중치를 "
           "추적할 준비를 합니다.",
     "en": "Call super().__init__(**kwargs) as the first line of __init__: it lets keras.Model get ready to track "
           "layers and weights.",
 }
 LAYERS_IN_CALL = {
     "ko": "call 안에서 층을 만들면 모델이 그 층을 추적하지 못해 파라미터가 0 개로 보이고, 호출할 때마다 새 가중치가 "
-          "만들어집니다. 층은 __init__ 에서 self.hidden1 = layers.Dense(...) 처럼 만들고, call 에서는 "
-          "x = self.hidden1(x) 처럼 적용만 하세요.",
+          "만들어집니다. 층은 __init__에서 self.hidden1 = layers.Dense(...)처럼 만들고, call에서는 "
+          "x = self.hidden1(x)처럼 적용만 하세요.",
     "en": "Layers created inside call are not tracked by the model: it shows 0 parameters and makes new weights on "
           "every call. Create the layers in __init__ (self.hidden1 = layers.Dense(...)) and only apply them in call "
           "(x = self.hidden1(x)).",
@@ -61,7 +61,7 @@ def built(ctx):
         if not info["is_model"]:
             raise Incorrect(Msg("not_a_model", call=LABEL, got=info["type"]))
         if not info["super_called"]:
-            raise Incorrect({"ko": "super().__init__() 가 호출되지 않았습니다.", "en": "super().__init__() was not called."},
+            raise Incorrect({"ko": "super().__init__()가 호출되지 않았습니다.", "en": "super().__init__() was not called."},
                             Explanation(NO_SUPER))
         if not (info["subclass"] and info["is_yourmodel"]):
             raise Incorrect(Msg("wrong_api", expected="Subclassing (YourModel)", got=info["type"]))
@@ -80,9 +80,9 @@ def called(ctx):
     return ctx.once("called", run)
 
 
-@check(title={"ko": "keras.Model 을 상속한 YourModel 의 인스턴스", "en": "An instance of YourModel, a keras.Model subclass"},
+@check(title={"ko": "keras.Model을 상속한 YourModel의 인스턴스", "en": "An instance of YourModel, a keras.Model subclass"},
        needs=("YourModel", "build_model"),
-       hint={"ko": "build_model 에서 return YourModel() 처럼 인스턴스를 반환하세요.",
+       hint={"ko": "build_model에서 return YourModel()처럼 인스턴스를 반환하세요.",
              "en": "In build_model, return an instance: return YourModel()."})
 def returns_instance(ctx):
     model, _ = built(ctx)
@@ -98,9 +98,9 @@ def call_output(ctx):
     ctx.expect_probabilities(out, 2, 100)
 
 
-@check(title={"ko": "__init__ 에서 만든 층", "en": "Layers created in __init__"}, points=2,
+@check(title={"ko": "__init__에서 만든 층", "en": "Layers created in __init__"}, points=2,
        needs=("YourModel", "build_model"),
-       hint={"ko": "__init__ 에서 self.flatten = layers.Flatten(), self.hidden1 = layers.Dense(400, activation='relu') ... 처럼 "
+       hint={"ko": "__init__에서 self.flatten = layers.Flatten(), self.hidden1 = layers.Dense(400, activation='relu') ... 처럼 "
                    "만들어 두세요.",
              "en": "In __init__, create self.flatten = layers.Flatten(), self.hidden1 = layers.Dense(400, activation='relu'), ..."})
 def layers_in_init(ctx):
@@ -111,7 +111,7 @@ def layers_in_init(ctx):
     ctx.expect_layers(facts, LAYERS)
 
 
-@check(title={"ko": "파라미터 12,100,700 개", "en": "12,100,700 parameters"}, points=2, needs=("YourModel", "build_model"))
+@check(title={"ko": "파라미터 12,100,700개", "en": "12,100,700 parameters"}, points=2, needs=("YourModel", "build_model"))
 def parameter_count(ctx):
     _, _, facts = called(ctx)
     try:

@@ -12,12 +12,12 @@ BATCH_T = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
 
 MSE_MISTAKES = [
     Mistake(
-        {"ko": "평균(np.mean)을 구했습니다. 수업의 MSE 는 ½·Σ(y−t)², 즉 합의 절반입니다.",
+        {"ko": "평균(np.mean)을 구했습니다. 수업의 MSE는 ½·Σ(y−t)², 즉 합의 절반입니다.",
          "en": "You took the mean (np.mean). The lesson's MSE is ½·Σ(y−t)², half of the sum."},
         compute=lambda y, t: np.mean((y - t) ** 2),
     ),
     Mistake(
-        {"ko": "½ 을 빠뜨렸습니다: 0.5 * np.sum(...) 이어야 합니다.",
+        {"ko": "½을 빠뜨렸습니다: 0.5 * np.sum(...)이어야 합니다.",
          "en": "The ½ is missing: it should be 0.5 * np.sum(...)."},
         compute=lambda y, t: np.sum((y - t) ** 2),
     ),
@@ -25,22 +25,22 @@ MSE_MISTAKES = [
 
 CEE_MISTAKES = [
     Mistake(
-        {"ko": "y 에 0 이 있으면 log(0) = -inf 입니다. np.log(y + 1e-7) 처럼 작은 delta 를 더하세요.",
+        {"ko": "y에 0이 있으면 log(0) = -inf입니다. np.log(y + 1e-7)처럼 작은 delta를 더하세요.",
          "en": "When y holds a 0, log(0) = -inf. Add a tiny delta: np.log(y + 1e-7)."},
         when=lambda got: not np.all(np.isfinite(np.asarray(got, dtype=float))),
     ),
     Mistake(
-        {"ko": "배치 크기로 나누지 않았습니다. 2차원 y 에서는 합을 y.shape[0] 으로 나눕니다.",
+        {"ko": "배치 크기로 나누지 않았습니다. 2차원 y에서는 합을 y.shape[0]으로 나눕니다.",
          "en": "You did not divide by the batch size. For 2-D y, divide the sum by y.shape[0]."},
         compute=lambda y, t: -np.sum(t * np.log(y + 1e-7)),
     ),
     Mistake(
-        {"ko": "부호가 반대입니다. 교차 엔트로피는 -Σ t·log(y) 로, 항상 0 이상입니다.",
+        {"ko": "부호가 반대입니다. 교차 엔트로피는 -Σ t·log(y)로, 항상 0 이상입니다.",
          "en": "The sign is flipped. Cross-entropy is -Σ t·log(y), never negative."},
         compute=lambda y, t: np.sum(t * np.log(y + 1e-7)) / (y.shape[0] if y.ndim == 2 else 1),
     ),
     Mistake(
-        {"ko": "상용로그(log10)를 썼습니다. 자연로그 np.log 를 쓰세요.",
+        {"ko": "상용로그(log10)를 썼습니다. 자연로그 np.log를 쓰세요.",
          "en": "You used log10. Use the natural logarithm np.log."},
         compute=lambda y, t: -np.sum(t * np.log10(y + 1e-7)) / (y.shape[0] if y.ndim == 2 else 1),
     ),
@@ -71,7 +71,7 @@ def cee_lesson_example(ctx):
 
 @check(title={"ko": "교차 엔트로피: 정답 확률이 0", "en": "Cross-entropy: zero probability at the answer"},
        needs="cross_entropy_error",
-       hint={"ko": "log(0) 을 피하려면 delta = 1e-7 을 더하세요.", "en": "Add delta = 1e-7 to avoid log(0)."})
+       hint={"ko": "log(0)을 피하려면 delta = 1e-7을 더하세요.", "en": "Add delta = 1e-7 to avoid log(0)."})
 def cee_zero_probability(ctx):
     t = np.eye(10)[3]
     got = ctx.call("cross_entropy_error", Y, t, label="cross_entropy_error(y, t)")

@@ -36,15 +36,15 @@ def forward_gradient(f, x):
 
 GRADIENT_MISTAKES = [
     Mistake(
-        {"ko": "전방 차분 (f(x+h) − f(x)) / h 을 썼습니다. 오차가 h 에 비례해 커지므로, 수업처럼 중앙 차분 "
-               "(f(x+h) − f(x−h)) / 2h 를 쓰세요.",
+        {"ko": "전방 차분 (f(x+h) − f(x)) / h을 썼습니다. 오차가 h에 비례해 커지므로, 수업처럼 중앙 차분 "
+               "(f(x+h) − f(x−h)) / 2h를 쓰세요.",
          "en": "You used a forward difference (f(x+h) − f(x)) / h, whose error grows with h. Use the lesson's "
                "central difference (f(x+h) − f(x−h)) / 2h."},
         compute=forward_gradient,
     ),
     Mistake(
-        {"ko": "기울기가 모두 0 입니다. h 가 너무 작으면(예: 1e-50) x + h 가 반올림되어 x 와 같아집니다. "
-               "h = 1e-4 를 쓰세요. 또는 grad 에 값을 넣지 않고 반환하지 않았는지 확인하세요.",
+        {"ko": "기울기가 모두 0입니다. h가 너무 작으면(예: 1e-50) x + h가 반올림되어 x와 같아집니다. "
+               "h = 1e-4를 쓰세요. 또는 grad에 값을 넣지 않고 반환하지 않았는지 확인하세요.",
          "en": "The gradient is all zeros. With a tiny h (say 1e-50), x + h rounds back to x; use h = 1e-4. "
                "Also check that you store each value into grad before returning it."},
         when=lambda got: np.allclose(np.asarray(got, dtype=float), 0.0),
@@ -52,8 +52,8 @@ GRADIENT_MISTAKES = [
 ]
 
 RESTORE_X = {
-    "ko": "x[idx] 를 x+h, x−h 로 바꾼 뒤 원래 값으로 되돌리지 않았습니다. 루프에서 tmp_val = x[idx] 로 "
-          "저장해 두고, 두 번 계산한 뒤 x[idx] = tmp_val 로 되돌리세요. 그렇지 않으면 호출한 쪽의 x 가 바뀌고, "
+    "ko": "x[idx]를 x+h, x−h로 바꾼 뒤 원래 값으로 되돌리지 않았습니다. 루프에서 tmp_val = x[idx]로 "
+          "저장해 두고, 두 번 계산한 뒤 x[idx] = tmp_val로 되돌리세요. 그렇지 않으면 호출한 쪽의 x가 바뀌고, "
           "다음 원소의 기울기도 엉뚱한 위치에서 계산됩니다.",
     "en": "You set x[idx] to x+h and x−h but never put the original value back. Save tmp_val = x[idx] in the "
           "loop and restore x[idx] = tmp_val after the two evaluations; otherwise the caller's x changes and "
@@ -61,8 +61,8 @@ RESTORE_X = {
 }
 
 COPY_INIT_X = {
-    "ko": "gradient_descent 가 init_x 를 그 자리에서 바꿨습니다. x = init_x 는 복사가 아니라 같은 배열을 "
-          "가리키므로 x -= lr * grad 가 init_x 까지 바꿉니다. x = init_x.copy() 로 시작하세요.",
+    "ko": "gradient_descent가 init_x를 그 자리에서 바꿨습니다. x = init_x는 복사가 아니라 같은 배열을 "
+          "가리키므로 x -= lr * grad가 init_x까지 바꿉니다. x = init_x.copy()로 시작하세요.",
     "en": "gradient_descent changed init_x in place. x = init_x is not a copy, only another name for the same "
           "array, so x -= lr * grad changes init_x too. Start with x = init_x.copy().",
 }
@@ -86,14 +86,14 @@ def descent_path(f, init_x, lr, step_num, sign=-1.0):
 
 DESCENT_MISTAKES = [
     Mistake(
-        {"ko": "x 가 점점 커집니다: x += lr * grad 로 기울기 방향으로 올라갔습니다(경사 상승법). "
-               "경사 하강법은 x -= lr * grad 입니다.",
+        {"ko": "x가 점점 커집니다: x += lr * grad로 기울기 방향으로 올라갔습니다(경사 상승법). "
+               "경사 하강법은 x -= lr * grad입니다.",
          "en": "x grows: x += lr * grad climbs along the gradient (gradient ascent). Gradient descent is "
                "x -= lr * grad."},
         compute=lambda f, x, lr, steps: descent_path(f, x, lr, steps, sign=+1.0),
     ),
     Mistake(
-        {"ko": "x 가 처음 위치 init_x 그대로입니다. 반복문 안에서 x 를 갱신하고, 마지막 x 를 반환하세요.",
+        {"ko": "x가 처음 위치 init_x 그대로입니다. 반복문 안에서 x를 갱신하고, 마지막 x를 반환하세요.",
          "en": "x is still init_x. Update x inside the loop and return the final x."},
         compute=lambda f, x, lr, steps: x,
     ),
@@ -113,8 +113,8 @@ def modified(ctx, code, call, x0, name, explanation, **bindings):
 
 @check(title={"ko": "기울기: 수업 예시 (3, 4) → (6, 8)", "en": "Gradient: the lesson's example (3, 4) → (6, 8)"},
        points=2, needs="numerical_gradient",
-       hint={"ko": "각 원소 idx 에 대해 x[idx] 를 tmp_val + h, tmp_val - h 로 바꿔 f 를 두 번 계산하고, "
-                   "(fxh1 - fxh2) / (2*h) 를 grad[idx] 에 넣으세요.",
+       hint={"ko": "각 원소 idx에 대해 x[idx]를 tmp_val + h, tmp_val - h로 바꿔 f를 두 번 계산하고, "
+                   "(fxh1 - fxh2) / (2*h)를 grad[idx]에 넣으세요.",
              "en": "For each element idx, set x[idx] to tmp_val + h and tmp_val - h, evaluate f twice and store "
                    "(fxh1 - fxh2) / (2*h) in grad[idx]."})
 def gradient_lesson_example(ctx):
@@ -126,14 +126,14 @@ def gradient_lesson_example(ctx):
                          args=(f, x), rtol=GRAD_RTOL, atol=GRAD_ATOL, mistakes=GRADIENT_MISTAKES)
 
 
-@check(title={"ko": "기울기: x 를 원래대로 둠", "en": "Gradient: x is left as it was"}, needs="numerical_gradient")
+@check(title={"ko": "기울기: x를 원래대로 둠", "en": "Gradient: x is left as it was"}, needs="numerical_gradient")
 def gradient_leaves_x_unchanged(ctx):
     fn, _ = function(SPHERE)
     modified(ctx, AFTER_GRADIENT, "numerical_gradient(f, x)", np.array([3.0, 4.0]), "x", RESTORE_X, f=fn)
 
 
 @check(title={"ko": "기울기: 2차원 배열 입력", "en": "Gradient: a 2-D array input"}, needs="numerical_gradient",
-       hint={"ko": "np.nditer(x, flags=['multi_index'], op_flags=['readwrite']) 의 it.multi_index 는 "
+       hint={"ko": "np.nditer(x, flags=['multi_index'], op_flags=['readwrite'])의 it.multi_index는 "
                    "어떤 모양의 배열에서도 (i, j, ...) 위치를 줍니다.",
              "en": "np.nditer(x, flags=['multi_index'], op_flags=['readwrite']) gives it.multi_index, the "
                    "(i, j, ...) position in an array of any shape."})
@@ -147,10 +147,10 @@ def gradient_2d_array(ctx):
     modified(ctx, AFTER_GRADIENT, "numerical_gradient(f, x)", x, "x", RESTORE_X, f=fn)
 
 
-@check(title={"ko": "경사 하강법: 수업 예시 (−3, 4) 에서 출발", "en": "Gradient descent: the lesson's example from (−3, 4)"},
+@check(title={"ko": "경사 하강법: 수업 예시 (−3, 4)에서 출발", "en": "Gradient descent: the lesson's example from (−3, 4)"},
        points=2, needs="gradient_descent",
-       hint={"ko": "x = init_x.copy() 로 시작해 step_num 번 grad = numerical_gradient(f, x); x -= lr * grad 를 "
-                   "반복하고 x 를 반환하세요.",
+       hint={"ko": "x = init_x.copy()로 시작해 step_num번 grad = numerical_gradient(f, x); x -= lr * grad를 "
+                   "반복하고 x를 반환하세요.",
              "en": "Start from x = init_x.copy(), repeat grad = numerical_gradient(f, x); x -= lr * grad "
                    "step_num times and return x."})
 def descent_lesson_example(ctx):
@@ -183,9 +183,9 @@ def descent_learning_rates(ctx):
                      rtol=1e-10, atol=0.0, mistakes=DESCENT_MISTAKES)
 
 
-@check(title={"ko": "경사 하강법: init_x 를 바꾸지 않음", "en": "Gradient descent: init_x is not changed"},
+@check(title={"ko": "경사 하강법: init_x를 바꾸지 않음", "en": "Gradient descent: init_x is not changed"},
        needs="gradient_descent",
-       hint={"ko": "x = init_x 는 복사가 아닙니다. x = init_x.copy() 로 시작하세요.",
+       hint={"ko": "x = init_x는 복사가 아닙니다. x = init_x.copy()로 시작하세요.",
              "en": "x = init_x is not a copy. Start with x = init_x.copy()."})
 def descent_keeps_init_x(ctx):
     fn, _ = function(SPHERE)

@@ -15,19 +15,42 @@ def _no_bias_mlp(input_dim, units):
     return sum(a * b for a, b in zip(sizes, sizes[1:]))
 
 
+# --- what Keras counts, by formula: tests/test_curriculum.py checks these against Keras' count_params() and
+# Flatten's output shape once, so grading this numpy exercise never needs TensorFlow.
+
+
+def keras_dense_params(n_inputs, n_units):
+    """Dense(n_units).count_params() on n_inputs inputs: the kernel n_inputs × n_units and the bias n_units."""
+    return int(n_inputs) * int(n_units) + int(n_units)
+
+
+def keras_flatten_size(shape):
+    """Flatten's output size for one sample of this shape: the product of its axes."""
+    size = 1
+    for d in shape:
+        size *= int(d)
+    return size
+
+
+def keras_mlp_params(input_dim, units):
+    """Sequential([Input((input_dim,)), Dense(units[0]), Dense(units[1]), ...]).count_params()."""
+    sizes = [int(input_dim), *[int(u) for u in units]]
+    return sum(keras_dense_params(a, b) for a, b in zip(sizes, sizes[1:]))
+
+
 DENSE_MISTAKES = [Mistake(NO_BIAS, compute=lambda n_inputs, n_units: n_inputs * n_units)]
 
 MLP_MISTAKES = [
     Mistake(NO_BIAS, compute=_no_bias_mlp),
     Mistake(
-        {"ko": "모든 층의 입력 수를 input_dim 으로 계산했습니다. 두 번째 층부터는 앞 층의 뉴런 수가 입력 수입니다 "
-               "(784 → 100 → 10 이면 784·100+100, 100·10+10).",
+        {"ko": "모든 층의 입력 수를 input_dim으로 계산했습니다. 두 번째 층부터는 앞 층의 뉴런 수가 입력 수입니다 "
+               "(784 → 100 → 10이면 784·100+100, 100·10+10).",
          "en": "You used input_dim as every layer's input count. From the second layer on, the inputs are the "
                "previous layer's units (784 → 100 → 10: 784·100+100, then 100·10+10)."},
         compute=lambda input_dim, units: sum(input_dim * u + u for u in units),
     ),
     Mistake(
-        {"ko": "첫 번째 층만 셌습니다. units 의 모든 층을 더하세요.",
+        {"ko": "첫 번째 층만 셌습니다. units의 모든 층을 더하세요.",
          "en": "You counted only the first layer. Add up every layer in units."},
         compute=lambda input_dim, units: input_dim * units[0] + units[0],
     ),
@@ -35,7 +58,7 @@ MLP_MISTAKES = [
 
 FLATTEN_MISTAKES = [
     Mistake(
-        {"ko": "모양의 각 축을 더했습니다. Flatten 의 출력 크기는 모든 축의 곱입니다 (28 × 28 = 784).",
+        {"ko": "모양의 각 축을 더했습니다. Flatten의 출력 크기는 모든 축의 곱입니다 (28 × 28 = 784).",
          "en": "You added the axes. Flatten's output size is the product of all axes (28 × 28 = 784)."},
         compute=lambda shape: sum(shape),
     ),
@@ -56,8 +79,8 @@ def dense_lesson_examples(ctx):
 
 @check(title={"ko": "여러 층: 수업 예시 (79,510 / 12,100,700)", "en": "Several layers: the lesson's examples (79,510 / 12,100,700)"},
        points=2, needs="mlp_params",
-       hint={"ko": "n_inputs = input_dim 으로 시작해, 층마다 dense_params(n_inputs, n_units) 를 더한 뒤 "
-                   "n_inputs = n_units 로 바꾸세요.",
+       hint={"ko": "n_inputs = input_dim으로 시작해, 층마다 dense_params(n_inputs, n_units)를 더한 뒤 "
+                   "n_inputs = n_units로 바꾸세요.",
              "en": "Start with n_inputs = input_dim; for each layer add dense_params(n_inputs, n_units), then "
                    "set n_inputs = n_units."})
 def mlp_lesson_examples(ctx):

@@ -18,46 +18,46 @@ def _softmax(x, axis=-1):
 
 
 STEP_BOOL = {
-    "ko": "불리언(True/False) 배열을 반환했습니다. x > 0 의 결과를 np.array(x > 0, dtype=int) 또는 "
-          "(x > 0).astype(int) 로 정수 0, 1 로 바꾸세요.",
+    "ko": "불리언(True/False) 배열을 반환했습니다. x > 0의 결과를 np.array(x > 0, dtype=int) 또는 "
+          "(x > 0).astype(int)로 정수 0, 1로 바꾸세요.",
     "en": "You returned a boolean (True/False) array. Turn x > 0 into integers 0 and 1 with "
           "np.array(x > 0, dtype=int) or (x > 0).astype(int).",
 }
 
 STEP_MISTAKES = [
-    Mistake({"ko": "0 에서의 값이 틀렸습니다. 계단 함수는 x > 0 일 때만 1 이고, x = 0 이면 0 입니다.",
+    Mistake({"ko": "0에서의 값이 틀렸습니다. 계단 함수는 x > 0일 때만 1이고, x = 0이면 0입니다.",
              "en": "The value at 0 is wrong. The step function is 1 only when x > 0; at x = 0 it is 0."},
             compute=lambda x: (x >= 0).astype(int)),
 ]
 
 LEAKY_MISTAKES = [
-    Mistake({"ko": "alpha 인수를 쓰지 않았습니다. 음수 쪽 기울기는 고정값이 아니라 alpha 입니다: np.maximum(alpha * x, x).",
+    Mistake({"ko": "alpha 인수를 쓰지 않았습니다. 음수 쪽 기울기는 고정값이 아니라 alpha입니다: np.maximum(alpha * x, x).",
              "en": "You ignored the alpha argument. The negative side's slope is alpha, not a constant: "
                    "np.maximum(alpha * x, x)."},
             compute=lambda x, alpha=0.1: np.maximum(0.1 * x, x)),
-    Mistake({"ko": "음수 쪽 기울기로 0.01 을 썼습니다. 이 문제의 기본값은 alpha=0.1 이고, 주어진 alpha 를 써야 합니다.",
+    Mistake({"ko": "음수 쪽 기울기로 0.01을 썼습니다. 이 문제의 기본값은 alpha=0.1이고, 주어진 alpha를 써야 합니다.",
              "en": "You used a slope of 0.01 on the negative side. Here the default is alpha=0.1, and a given alpha "
                    "must be used."},
             compute=lambda x, alpha=0.1: np.maximum(0.01 * x, x)),
-    Mistake({"ko": "음수 쪽이 0 이 되었습니다. Leaky ReLU 는 음수 쪽에서 0 대신 αx 를 냅니다.",
+    Mistake({"ko": "음수 쪽이 0이 되었습니다. Leaky ReLU는 음수 쪽에서 0 대신 αx를 냅니다.",
              "en": "The negative side became 0. Leaky ReLU gives αx there, not 0."},
             compute=lambda x, alpha=0.1: np.maximum(0.0, x)),
 ]
 
 ELU_MISTAKES = [
-    Mistake({"ko": "−1 을 빠뜨렸습니다. ELU 의 음수 쪽은 alpha · (exp(x) − 1) 이라서 x = 0 에서 0 으로 이어집니다.",
+    Mistake({"ko": "−1을 빠뜨렸습니다. ELU의 음수 쪽은 alpha · (exp(x) − 1) 이라서 x = 0에서 0으로 이어집니다.",
              "en": "The −1 is missing. ELU's negative side is alpha · (exp(x) − 1), which meets 0 at x = 0."},
             compute=lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.exp(x))),
 ]
 
 SOFTMAX_MISTAKES = [
-    Mistake({"ko": "exp(1000) 은 float 범위를 넘어 inf 가 되고, inf / inf = nan 입니다. 지수를 계산하기 전에 "
+    Mistake({"ko": "exp(1000)은 float 범위를 넘어 inf가 되고, inf / inf = nan입니다. 지수를 계산하기 전에 "
                    "각 행의 최댓값을 빼세요: np.exp(x - np.max(x, axis=-1, keepdims=True)). 결과는 수학적으로 같습니다.",
              "en": "exp(1000) overflows to inf, and inf / inf = nan. Subtract each row's maximum before "
                    "exponentiating: np.exp(x - np.max(x, axis=-1, keepdims=True)). Mathematically the result is the same."},
             when=lambda got: not np.all(np.isfinite(np.asarray(got, dtype=float)))),
-    Mistake({"ko": "배열 전체의 합으로 나눴습니다. 2차원 입력에서는 행(마지막 축)마다 따로 합이 1 이 되어야 합니다: "
-                   "np.sum(..., axis=-1, keepdims=True). 최댓값도 axis=-1, keepdims=True 로 구하세요.",
+    Mistake({"ko": "배열 전체의 합으로 나눴습니다. 2차원 입력에서는 행(마지막 축)마다 따로 합이 1이 되어야 합니다: "
+                   "np.sum(..., axis=-1, keepdims=True). 최댓값도 axis=-1, keepdims=True로 구하세요.",
              "en": "You divided by the sum of the whole array. For 2-D input each row (the last axis) must sum to 1 on "
                    "its own: np.sum(..., axis=-1, keepdims=True). Take the maximum with axis=-1, keepdims=True too."},
             compute=lambda x: np.exp(x - np.max(x)) / np.sum(np.exp(x - np.max(x)))),
@@ -67,7 +67,7 @@ SOFTMAX_MISTAKES = [
 ]
 
 SIGMOID_GRAD_MISTAKES = [
-    Mistake({"ko": "x · (1 − x) 를 계산했습니다. 시그모이드의 미분은 s = sigmoid(x) 로 구한 s · (1 − s) 입니다.",
+    Mistake({"ko": "x · (1 − x)를 계산했습니다. 시그모이드의 미분은 s = sigmoid(x)로 구한 s · (1 − s)입니다.",
              "en": "You computed x · (1 − x). The sigmoid's derivative is s · (1 − s) with s = sigmoid(x)."},
             compute=lambda x: x * (1 - x)),
 ]
@@ -88,9 +88,9 @@ def expect_not_bool(ctx, got, label):
                         Explanation(STEP_BOOL))
 
 
-@check(title={"ko": "계단 함수: 0 과 1 의 정수 배열", "en": "Step function: an integer array of 0 and 1"},
+@check(title={"ko": "계단 함수: 0과 1의 정수 배열", "en": "Step function: an integer array of 0 and 1"},
        needs="step_function",
-       hint={"ko": "if x > 0: 는 배열에서 쓸 수 없습니다. np.array(x > 0, dtype=int) 처럼 배열 전체를 한 번에 비교하세요.",
+       hint={"ko": "if x > 0: 는 배열에서 쓸 수 없습니다. np.array(x > 0, dtype=int)처럼 배열 전체를 한 번에 비교하세요.",
              "en": "if x > 0: does not work on arrays. Compare the whole array at once: np.array(x > 0, dtype=int)."})
 def step_function_values(ctx):
     for x in (np.array([-1.0, 0.0, 1.0, 2.5]), np.array([[-0.5, 3.0], [0.0, 0.1]])):
@@ -104,17 +104,17 @@ def sigmoid_values(ctx):
     compare(ctx, "sigmoid", x, _sigmoid(x))  # [0.26894142, 0.73105858, 0.88079708]
 
 
-@check(title={"ko": "tanh 와 ReLU", "en": "tanh and ReLU"}, needs=("tanh", "relu"))
+@check(title={"ko": "tanh와 ReLU", "en": "tanh and ReLU"}, needs=("tanh", "relu"))
 def tanh_relu_values(ctx):
     x = np.array([[-1.0, 0.0, 0.5], [-2.0, 3.0, -0.25]])
     compare(ctx, "tanh", x, np.tanh(x))
     compare(ctx, "relu", x, np.maximum(0.0, x),
-            [Mistake({"ko": "음수를 0 으로 바꾸지 않았습니다: np.maximum(0, x).",
+            [Mistake({"ko": "음수를 0으로 바꾸지 않았습니다: np.maximum(0, x).",
                       "en": "Negative values were not set to 0: np.maximum(0, x)."}, compute=lambda x: np.abs(x))])
 
 
 @check(title={"ko": "Leaky ReLU: max(αx, x)", "en": "Leaky ReLU: max(αx, x)"}, needs="leaky_relu",
-       hint={"ko": "np.maximum(alpha * x, x) 한 줄이면 됩니다. alpha 는 0.1 로 고정하지 말고 인수를 쓰세요.",
+       hint={"ko": "np.maximum(alpha * x, x) 한 줄이면 됩니다. alpha는 0.1로 고정하지 말고 인수를 쓰세요.",
              "en": "np.maximum(alpha * x, x) is all it takes. Use the alpha argument instead of a fixed 0.1."})
 def leaky_relu_values(ctx):
     x = np.array([-2.0, 0.0, 3.0])
@@ -137,7 +137,7 @@ def softmax_values(ctx):
 
 @check(title={"ko": "소프트맥스: 큰 값에서 오버플로 없음", "en": "Softmax: no overflow on large values"},
        needs="softmax",
-       hint={"ko": "softmax(x) = softmax(x − c) 입니다. c 로 최댓값을 빼면 exp 의 인수가 0 이하가 되어 넘치지 않습니다.",
+       hint={"ko": "softmax(x) = softmax(x − c)입니다. c로 최댓값을 빼면 exp의 인수가 0 이하가 되어 넘치지 않습니다.",
              "en": "softmax(x) = softmax(x − c). With c the maximum, exp only sees values ≤ 0 and cannot overflow."})
 def softmax_overflow(ctx):
     compare(ctx, "softmax", np.array([1000.0, 1000.0]), np.array([0.5, 0.5]), SOFTMAX_MISTAKES)
@@ -146,14 +146,14 @@ def softmax_overflow(ctx):
 
 
 @check(title={"ko": "소프트맥스: 2차원 입력은 행마다", "en": "Softmax: 2-D input, row by row"}, needs="softmax",
-       hint={"ko": "np.max 와 np.sum 에 axis=-1, keepdims=True 를 주면 1차원과 2차원 입력을 같은 코드로 처리합니다.",
+       hint={"ko": "np.max와 np.sum에 axis=-1, keepdims=True를 주면 1차원과 2차원 입력을 같은 코드로 처리합니다.",
              "en": "Give np.max and np.sum axis=-1, keepdims=True and the same code serves 1-D and 2-D input."})
 def softmax_2d(ctx):
     x = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
     compare(ctx, "softmax", x, _softmax(x), SOFTMAX_MISTAKES)
 
 
-@check(title={"ko": "시그모이드의 미분: 0 에서 최댓값 0.25", "en": "Sigmoid's derivative: at most 0.25, at 0"},
+@check(title={"ko": "시그모이드의 미분: 0에서 최댓값 0.25", "en": "Sigmoid's derivative: at most 0.25, at 0"},
        needs="sigmoid_grad")
 def sigmoid_grad_values(ctx):
     x = np.array([-2.0, 0.0, 2.0])

@@ -57,34 +57,34 @@ result = {"found": found, "fits": fits}
 """
 
 ROWS_SUM_TO_ONE = {
-    "ko": "출력의 각 행의 합이 1 이 아닙니다. 출력층에는 softmax, 은닉층에는 sigmoid 를 씁니다: "
+    "ko": "출력의 각 행의 합이 1이 아닙니다. 출력층에는 softmax, 은닉층에는 sigmoid를 씁니다: "
           "y = softmax(sigmoid(x·W1 + b1)·W2 + b2).",
     "en": "The rows of the output do not sum to 1. The output layer uses softmax and the hidden layer sigmoid: "
           "y = softmax(sigmoid(x·W1 + b1)·W2 + b2).",
 }
 SOFTMAX_HIDDEN = {
-    "ko": "은닉층에 softmax 를 썼습니다. 은닉층의 활성화 함수는 sigmoid 이고, softmax 는 출력층에만 씁니다.",
+    "ko": "은닉층에 softmax를 썼습니다. 은닉층의 활성화 함수는 sigmoid이고, softmax는 출력층에만 씁니다.",
     "en": "You used softmax in the hidden layer. The hidden layer's activation is sigmoid; softmax is for the output only.",
 }
 NO_BATCH_DIVISION = {
-    "ko": "배치 크기로 나누지 않았습니다. 손실이 배치 평균이므로 역전파의 시작은 dy = (y − t) / batch_size 입니다.",
+    "ko": "배치 크기로 나누지 않았습니다. 손실이 배치 평균이므로 역전파의 시작은 dy = (y − t) / batch_size입니다.",
     "en": "You did not divide by the batch size. The loss is a batch average, so backprop starts from "
           "dy = (y − t) / batch_size.",
 }
 NO_SIGMOID_GRAD = {
-    "ko": "sigmoid 의 미분을 곱하지 않았습니다. z = sigmoid(a) 이면 ∂z/∂a = z·(1 − z) 이므로 "
-          "da1 = (dy·W2ᵀ) · z1 · (1 − z1) 입니다.",
+    "ko": "sigmoid의 미분을 곱하지 않았습니다. z = sigmoid(a)이면 ∂z/∂a = z·(1 − z) 이므로 "
+          "da1 = (dy·W2ᵀ) · z1 · (1 − z1)입니다.",
     "en": "The sigmoid's derivative is missing. With z = sigmoid(a), ∂z/∂a = z·(1 − z), so "
           "da1 = (dy·W2ᵀ) · z1 · (1 − z1).",
 }
 TRANSPOSE = {
-    "ko": "기울기의 모양은 매개변수의 모양과 같아야 합니다. Y = X·W 이면 ∂L/∂W = Xᵀ·∂L/∂Y, ∂L/∂X = ∂L/∂Y·Wᵀ 입니다. "
+    "ko": "기울기의 모양은 매개변수의 모양과 같아야 합니다. Y = X·W이면 ∂L/∂W = Xᵀ·∂L/∂Y, ∂L/∂X = ∂L/∂Y·Wᵀ 입니다. "
           "전치(.T)가 어디에 붙는지 확인하세요.",
     "en": "A gradient has the shape of its parameter. With Y = X·W, ∂L/∂W = Xᵀ·∂L/∂Y and ∂L/∂X = ∂L/∂Y·Wᵀ. "
           "Check where the transposes (.T) go.",
 }
 NOT_RESTORED = {
-    "ko": "numerical_gradient 뒤에 매개변수가 바뀌어 있습니다. 값을 h 만큼 움직여 손실을 구한 뒤에는 원래 값으로 "
+    "ko": "numerical_gradient 뒤에 매개변수가 바뀌어 있습니다. 값을 h만큼 움직여 손실을 구한 뒤에는 원래 값으로 "
           "되돌려야 합니다 (param[idx] = original).",
     "en": "The parameters changed after numerical_gradient. After moving a value by h to compute the loss, put the "
           "original value back (param[idx] = original).",
@@ -100,13 +100,13 @@ def set_params(ctx, net, values, label=NET):
     """Write ``values`` into the student's net.params in place (inside the sandbox)."""
     got = ctx.run(SET_PARAMS, label=f"{label}.params", net=net, values=values)
     if got["found"] is None:
-        raise Incorrect({"ko": "net.params 가 딕셔너리가 아닙니다.", "en": "net.params is not a dict."})
+        raise Incorrect({"ko": "net.params가 딕셔너리가 아닙니다.", "en": "net.params is not a dict."})
     if not got["fits"]:
         expected = {k: tuple(np.shape(v)) for k, v in values.items()}
         found = {k: tuple(v) for k, v in got["found"].items()}
         raise Incorrect(Msg("expected_got", expected=f"params {expected}", got=f"params {found}"),
                         Explanation(TRANSPOSE) if set(found) == set(expected) else Explanation(
-                            {"ko": "params 의 키는 'W1', 'b1', 'W2', 'b2' 입니다.",
+                            {"ko": "params의 키는 'W1', 'b1', 'W2', 'b2'입니다.",
                              "en": "The keys of params are 'W1', 'b1', 'W2', 'b2'."}))
 
 
@@ -133,7 +133,7 @@ def expect_gradients(ctx, got, expected, label, *, rtol, atol, mistakes=None, sh
 
 @check(title={"ko": "매개변수 초기화: 키, 모양, 표준편차", "en": "Parameter initialisation: keys, shapes, std"},
        needs="TwoLayerNet.__init__",
-       hint={"ko": "W1 = weight_init_std * np.random.randn(input_size, hidden_size), b1 = np.zeros(hidden_size) 처럼 만드세요.",
+       hint={"ko": "W1 = weight_init_std * np.random.randn(input_size, hidden_size), b1 = np.zeros(hidden_size)처럼 만드세요.",
              "en": "W1 = weight_init_std * np.random.randn(input_size, hidden_size), b1 = np.zeros(hidden_size), and so on."})
 def init_params(ctx):
     params = ctx.attr(make_net(ctx, 3, 4, 3), "params", label=f"{NET}.params")
@@ -153,7 +153,7 @@ def init_params(ctx):
         for key in ("W1", "W2"):
             got = float(np.std(params[key]))
             ctx.expect(0.8 * std <= got <= 1.2 * std,
-                       {"ko": f"weight_init_std={std} 일 때 {key} 의 표준편차가 {got:.4g} 입니다. 약 {std} 이어야 합니다 "
+                       {"ko": f"weight_init_std={std}일 때 {key}의 표준편차가 {got:.4g}입니다. 약 {std}이어야 합니다 "
                               f"(weight_init_std * np.random.randn(...)).",
                         "en": f"With weight_init_std={std} the std of {key} is {got:.4g}; it should be about {std} "
                               f"(weight_init_std * np.random.randn(...))."})
@@ -185,7 +185,7 @@ def loss_example(ctx):
 def accuracy_example(ctx):
     got = ctx.method(example_net(ctx), "accuracy", X, T, label="accuracy(x, t)")
     ctx.expect_close(got, ACCURACY, label="accuracy(x, t)", inputs={"x": X, "t": T}, mistakes=[
-        Mistake({"ko": "맞힌 개수를 반환했습니다. 표본 수 x.shape[0] 으로 나눠 비율로 만드세요.",
+        Mistake({"ko": "맞힌 개수를 반환했습니다. 표본 수 x.shape[0]으로 나눠 비율로 만드세요.",
                  "en": "You returned the number of hits. Divide by the number of samples x.shape[0]."},
                 value=ACCURACY * len(X)),
     ])
@@ -193,14 +193,14 @@ def accuracy_example(ctx):
 
 @check(title={"ko": "numerical_gradient: 중앙 차분", "en": "numerical_gradient: central differences"}, points=1.5,
        needs="TwoLayerNet.numerical_gradient",
-       hint={"ko": "각 원소를 h = 1e-4 만큼 올리고 내려 (f(x+h) − f(x−h)) / 2h 를 구하고, 원래 값으로 되돌리세요.",
+       hint={"ko": "각 원소를 h = 1e-4만큼 올리고 내려 (f(x+h) − f(x−h)) / 2h를 구하고, 원래 값으로 되돌리세요.",
              "en": "Move each element up and down by h = 1e-4, take (f(x+h) − f(x−h)) / 2h and put the value back."})
 def numerical_gradient_example(ctx):
     net = example_net(ctx)
     got = ctx.method(net, "numerical_gradient", X, T, label="numerical_gradient(x, t)")
     after = ctx.attr(net, "params", label=f"{NET}.params")
     if not all(np.allclose(after[k], PARAMS[k], rtol=0, atol=1e-9) for k in KEYS):
-        raise Incorrect({"ko": "numerical_gradient 가 매개변수를 바꿔 놓았습니다.",
+        raise Incorrect({"ko": "numerical_gradient가 매개변수를 바꿔 놓았습니다.",
                          "en": "numerical_gradient left the parameters changed."}, Explanation(NOT_RESTORED))
     expect_gradients(ctx, got, GRADIENT, "numerical_gradient(x, t)", rtol=1e-4, atol=1e-7,
                      mistakes={k: [Mistake(NO_BATCH_DIVISION, value=GRADIENT[k] * len(X))] for k in KEYS})
@@ -279,7 +279,7 @@ def trained(ctx):
     return ctx.once("trained", train)
 
 
-@check(title={"ko": "학습: 손글씨 숫자를 SGD 로 학습", "en": "Training: learns handwritten digits with SGD"}, points=2,
+@check(title={"ko": "학습: 손글씨 숫자를 SGD로 학습", "en": "Training: learns handwritten digits with SGD"}, points=2,
        needs="TwoLayerNet.gradient")
 def learns_digits(ctx):
     losses, accuracy = trained(ctx)
@@ -288,7 +288,7 @@ def learns_digits(ctx):
     passed = Series({"ko": f"학습 데이터의 손실 ({EVERY}걸음마다) · 처음 보는 숫자 이미지의 정확도 {accuracy:.3f}",
                      "en": f"Training loss (every {EVERY} steps) · accuracy on unseen digits {accuracy:.3f}"},
                     {"loss": losses})
-    setup = {"ko": f"TwoLayerNet(64, 50, 10) 을 배치 {BATCH}, 학습률 {LR} 로 {STEPS}걸음 학습했습니다. ",
+    setup = {"ko": f"TwoLayerNet(64, 50, 10)을 배치 {BATCH}, 학습률 {LR}로 {STEPS}걸음 학습했습니다. ",
              "en": f"Trained TwoLayerNet(64, 50, 10) for {STEPS} steps, batch {BATCH}, learning rate {LR}. "}
     if not all(np.isfinite(losses)) or not losses[-1] < 0.5 * losses[0]:
         raise Incorrect({"ko": setup["ko"] + f"손실이 충분히 줄지 않았습니다 ({losses[0]:.3f} → {losses[-1]:.3f}). "

@@ -13,7 +13,7 @@ MAX_EPOCHS = 8    # at most 512 steps in all
 
 PERCEPTRON_LIMIT = {
     "ko": "은닉층이 없거나 은닉층이 모두 선형이면 모델 전체가 하나의 선형 결정 경계(직선)가 됩니다. "
-          "XOR 의 (0,1), (1,0) 과 (0,0), (1,1) 은 직선 하나로 나눌 수 없습니다 — 단층 퍼셉트론의 한계입니다. "
+          "XOR의 (0,1), (1,0)과 (0,0), (1,1)은 직선 하나로 나눌 수 없습니다 — 단층 퍼셉트론의 한계입니다. "
           "비선형 활성화(tanh, relu)를 쓰는 은닉층을 넣으세요.",
     "en": "With no hidden layer, or only linear hidden layers, the whole model draws one straight decision boundary. "
           "XOR's (0,1), (1,0) and (0,0), (1,1) cannot be split by one line: the single-layer perceptron's limit. "
@@ -37,12 +37,13 @@ def trained(ctx):
             out = np.asarray(ctx.predict(model, X)).reshape(-1)
             if np.array_equal(out > 0.5, Y > 0.5):
                 break
-        return model, out, epoch + 1
+        out, _ = ctx.predict_trained(model, X, label="model(x)")  # computed here from the trained weights
+        return model, np.asarray(out, dtype=float).reshape(-1), epoch + 1
     return ctx.once("trained", train)
 
 
 @check(title={"ko": "compile 된 Keras 모델", "en": "A compiled Keras model"}, needs="build_xor_model",
-       hint={"ko": "return 하기 전에 model.compile(optimizer=..., loss='binary_crossentropy') 를 호출하세요.",
+       hint={"ko": "return 하기 전에 model.compile(optimizer=..., loss='binary_crossentropy')를 호출하세요.",
              "en": "Call model.compile(optimizer=..., loss='binary_crossentropy') before returning."})
 def compiled_model(ctx):
     _, facts = model_facts(ctx)
@@ -51,10 +52,10 @@ def compiled_model(ctx):
 
 @check(title={"ko": "입력 (2,), sigmoid 출력 하나", "en": "Input (2,), one sigmoid output"}, needs="build_xor_model")
 def input_output(ctx):
-    _, facts = model_facts(ctx)
-    ctx.expect(facts["inputs"] == [[None, 2]], Msg("expected_got", expected="input (None, 2)", got=facts["inputs"]))
+    model, facts = model_facts(ctx)
+    ctx.expect_io(model, facts, [(2,)], [(1,)], label=LABEL)
     last = facts["layers"][-1] if facts["layers"] else {}
-    ctx.expect(facts["outputs"] == [[None, 1]] and last.get("activation") == "sigmoid",
+    ctx.expect(last.get("activation") == "sigmoid",
                Msg("expected_got", expected="Dense(1, sigmoid)", got=f"{last.get('class')}({last.get('units')}, {last.get('activation')})"))
 
 
@@ -75,7 +76,7 @@ def learns_xor(ctx):
 
     table = NumTable([Row(f"x = {tuple(int(v) for v in X[i])}", int(Y[i]), round(float(out[i]), 3)) for i in range(4)])
     if is_linear(facts):
-        raise Incorrect(Msg("accuracy_low", got=float(np.mean((out > 0.5) == (Y > 0.5))), expected=1.0),
+        raise Incorrect(Msg("train_accuracy_low", got=float(np.mean((out > 0.5) == (Y > 0.5))), expected=1.0),
                         Explanation(PERCEPTRON_LIMIT), table)
     raise Incorrect(
         {"ko": f"{epochs * REPEAT}걸음 학습 뒤에도 네 점을 모두 맞히지 못했습니다. 학습률을 키우거나(Adam 0.01~0.1) 은닉 뉴런을 늘려 보세요.",

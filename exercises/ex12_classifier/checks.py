@@ -1,8 +1,12 @@
 """ex12 public checks: the classifier's layers and compile settings, the two callbacks' settings, and a training
-by the grader (with the student's callbacks) on sklearn's 8×8 digits, judged on held-out images."""
+by the grader (with the student's callbacks) on sklearn's 8×8 digits, judged on held-out images.
+
+The split is shuffled with the judge's secret (grader.checks.secret_seed) and the held-out images are new images
+near the data set's (grader.datasets.perturb_images: sub-pixel shifts, small rotations, contrast and noise), so
+they are not rows of the public ``load_digits()`` that a student's code could look up. The held-out predictions
+are computed by the judge from the trained weights (grader.replay)."""
 
 import os
-import tempfile
 
 import numpy as np
 
@@ -15,7 +19,7 @@ CALLBACKS = "make_callbacks(checkpoint_path)"
 INPUT_SHAPE = (8, 8)
 NUM_CLASSES = 10
 DATA_SEED = 0        # the digits split used for training: 1,168 training / 270 validation / 359 held-out images
-REPEAT = 3           # the 1,168 training images repeated 3 times per epoch: 110 steps of batch 32
+REPEAT = 3           # per epoch, the 1,168 training images and 2 perturbed copies of them: 110 steps of batch 32
 EPOCHS = 6           # at most 6 epochs (660 steps); EarlyStopping may end sooner
 BATCH = 32
 MIN_ACCURACY = 0.90
@@ -23,33 +27,33 @@ SPARSE_NAMES = ("sparse_categorical_crossentropy",)
 ACCURACY_NAMES = ("accuracy", "acc", "sparse_categorical_accuracy")
 
 CATEGORICAL_WITH_INTEGERS = {
-    "ko": "loss 가 'categorical_crossentropy' 입니다. 이 손실은 정답이 원-핫 벡터([0, 0, 1, 0, ...])라고 가정합니다. "
-          "digits 의 정답은 0~9 의 정수 하나이므로 'sparse_categorical_crossentropy' 를 써야 합니다 "
-          "(또는 정답을 keras.utils.to_categorical 로 바꿔야 하지만, 채점기는 정수 레이블을 줍니다).",
+    "ko": "loss가 'categorical_crossentropy'입니다. 이 손실은 정답이 원-핫 벡터([0, 0, 1, 0, ...])라고 가정합니다. "
+          "digits의 정답은 0~9의 정수 하나이므로 'sparse_categorical_crossentropy'를 써야 합니다 "
+          "(또는 정답을 keras.utils.to_categorical로 바꿔야 하지만, 채점기는 정수 레이블을 줍니다).",
     "en": "The loss is 'categorical_crossentropy', which expects one-hot answers ([0, 0, 1, 0, ...]). The digits' answers "
           "are single integers 0-9, so use 'sparse_categorical_crossentropy' (the other way is to one-hot the labels "
           "with keras.utils.to_categorical, but the grader gives integer labels).",
 }
 NO_SOFTMAX = {
-    "ko": "출력층에 softmax 가 없습니다. softmax 가 있어야 출력이 합이 1 인 클래스별 확률이 되고, "
+    "ko": "출력층에 softmax가 없습니다. softmax가 있어야 출력이 합이 1인 클래스별 확률이 되고, "
           "sparse_categorical_crossentropy(기본 from_logits=False)는 확률을 입력으로 기대합니다.",
     "en": "The output layer has no softmax. softmax turns the outputs into class probabilities summing to 1, and "
           "sparse_categorical_crossentropy (from_logits=False by default) expects probabilities.",
 }
 SAVE_BEST_ONLY = {
-    "ko": "save_best_only=True 가 없으면 ModelCheckpoint 는 매 epoch 마다 덮어써서, 파일에는 가장 좋은 모델이 아니라 "
-          "마지막 epoch 의 모델이 남습니다.",
+    "ko": "save_best_only=True가 없으면 ModelCheckpoint는 매 epoch마다 덮어써서, 파일에는 가장 좋은 모델이 아니라 "
+          "마지막 epoch의 모델이 남습니다.",
     "en": "Without save_best_only=True, ModelCheckpoint overwrites the file every epoch: it ends up holding the last "
           "epoch's model, not the best one.",
 }
 RESTORE_BEST = {
-    "ko": "restore_best_weights=True 가 없으면 학습이 끝난 모델은 마지막 epoch 의 가중치를 그대로 가집니다. "
-          "검증 손실이 가장 낮았던 epoch 의 가중치로 되돌리려면 이 옵션이 필요합니다.",
+    "ko": "restore_best_weights=True가 없으면 학습이 끝난 모델은 마지막 epoch의 가중치를 그대로 가집니다. "
+          "검증 손실이 가장 낮았던 epoch의 가중치로 되돌리려면 이 옵션이 필요합니다.",
     "en": "Without restore_best_weights=True the model keeps the last epoch's weights when training ends. The option "
           "brings back the weights of the epoch with the lowest validation loss.",
 }
 PATIENCE = {
-    "ko": "patience 는 검증 손실이 나아지지 않는 epoch 를 몇 번까지 참을지입니다. 이 문제는 patience=2 입니다.",
+    "ko": "patience는 검증 손실이 나아지지 않는 epoch를 몇 번까지 참을지입니다. 이 문제는 patience=2입니다.",
     "en": "patience is how many epochs without a better validation loss to wait before stopping. Here it is patience=2.",
 }
 
@@ -83,6 +87,16 @@ history = model.fit(x, y, validation_data=(xv, yv), epochs=epochs, batch_size=ba
 result = {k: [float(v) for v in values] for k, values in history.history.items()}
 """
 
+MKTEMP = """
+import os, tempfile
+result = os.path.join(tempfile.mkdtemp(prefix="grade-ex12-"), "best_model.keras")
+"""
+
+EXISTS = """
+import os
+result = bool(os.path.isfile(path))
+"""
+
 LOAD = """
 loaded = keras.models.load_model(path)
 result = {"loaded": np.asarray(loaded(x, training=False)), "trained": np.asarray(model(x, training=False))}
@@ -100,9 +114,9 @@ def model_facts(ctx):
 
 
 def checkpoint_path(ctx):
-    """A fresh temporary folder per grading run; it is removed when the run's shared state goes away."""
-    folder = ctx.once("tmpdir", lambda: tempfile.TemporaryDirectory(prefix="grade-ex12-"))
-    return os.path.join(folder.name, "best_model.keras")
+    """A fresh folder per grading run inside the sandbox's own temporary directory (the only place its code may
+    write), made by the sandbox itself."""
+    return ctx.once("checkpoint_path", lambda: ctx.run(MKTEMP, label="tempfile.mkdtemp()"))
 
 
 def callbacks(ctx):
@@ -132,6 +146,16 @@ def causes(facts, settings=()):
     return found
 
 
+def digits(ctx):
+    """The digits split by the judge's secret, the held-out images perturbed (never verbatim load_digits() rows)."""
+    def make():
+        data = datasets.digits(DATA_SEED, split_seed=ctx.secret_rng("digits-split", seed=DATA_SEED).integers(2**63))
+        held_out = datasets.perturb_images(data.x_test, ctx.secret_rng("digits-held-out", seed=DATA_SEED))
+        validation = datasets.perturb_images(data.x_val, ctx.secret_rng("digits-validation", seed=DATA_SEED))
+        return data._replace(x_val=validation, x_test=held_out)
+    return ctx.once("digits", make)
+
+
 def trained(ctx):
     """Train the student's model with the student's callbacks on the digits (validation data included), once."""
     def train():
@@ -139,11 +163,13 @@ def trained(ctx):
         if not facts["compiled"]:
             raise Incorrect(Msg("not_compiled"))
         handle, settings, path = callbacks(ctx)
-        data = datasets.digits(DATA_SEED)
+        data = digits(ctx)
         ctx.status(Msg("training").render(ctx.lang))
+        rng = ctx.secret_rng("digits-augment", seed=DATA_SEED)
+        x = np.concatenate([data.x_train, *[datasets.perturb_images(data.x_train, rng) for _ in range(REPEAT - 1)]])
         try:
             history = ctx.run(FIT, label="model.fit(..., callbacks=make_callbacks(path))", model=model,
-                              callbacks=handle, x=np.tile(data.x_train, (REPEAT, 1, 1)), y=np.tile(data.y_train, REPEAT), xv=data.x_val, yv=data.y_val,
+                              callbacks=handle, x=x, y=np.tile(data.y_train, REPEAT), xv=data.x_val, yv=data.y_val,
                               epochs=EPOCHS, batch_size=BATCH)
         except Incorrect as exc:
             raise Incorrect(Msg("training_failed", error=exc.message), *causes(facts), *exc.details) from None
@@ -153,7 +179,7 @@ def trained(ctx):
 
 @check(title={"ko": "compile 된 Keras 모델", "en": "A compiled Keras model"}, needs="build_classifier",
        hint={"ko": "return 하기 전에 model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', "
-                   "metrics=['accuracy']) 를 호출하세요.",
+                   "metrics=['accuracy'])를 호출하세요.",
              "en": "Call model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy']) "
                    "before returning."})
 def compiled_model(ctx):
@@ -163,11 +189,8 @@ def compiled_model(ctx):
 
 @check(title={"ko": "입력 (8, 8), 출력 10개", "en": "Input (8, 8), 10 outputs"}, needs="build_classifier")
 def input_output(ctx):
-    _, facts = model_facts(ctx)
-    ctx.expect(facts["inputs"] == [[None, 8, 8]],
-               Msg("expected_got", expected="input (None, 8, 8)", got=[tuple(s) for s in facts["inputs"]] or "—"))
-    ctx.expect(facts["outputs"] == [[None, 10]],
-               Msg("expected_got", expected="output (None, 10)", got=[tuple(s) for s in facts["outputs"]] or "—"))
+    model, facts = model_facts(ctx)
+    ctx.expect_io(model, facts, [INPUT_SHAPE], [(NUM_CLASSES,)], label=BUILD)
 
 
 @check(title={"ko": "층 구성: Flatten, Dense relu, Dropout, Dense softmax",
@@ -219,7 +242,7 @@ def checkpoint_callback(ctx):
     kinds = [s["kind"] for s in settings]
     ctx.expect(found is not None, Msg("expected_got", expected="keras.callbacks.ModelCheckpoint(...)", got=kinds))
     ctx.expect(os.path.abspath(found["filepath"]) == os.path.abspath(path),
-               {"ko": f"ModelCheckpoint 의 경로가 {found['filepath']!r} 입니다. 인자로 받은 checkpoint_path 를 그대로 쓰세요.",
+               {"ko": f"ModelCheckpoint의 경로가 {found['filepath']!r}입니다. 인자로 받은 checkpoint_path를 그대로 쓰세요.",
                 "en": f"ModelCheckpoint saves to {found['filepath']!r}. Use the checkpoint_path argument as it is."})
     ctx.expect(found["monitor"] == "val_loss", Msg("expected_got", expected="monitor='val_loss'", got=found["monitor"]))
     ctx.expect(found["save_best_only"], Msg("expected_got", expected="save_best_only=True", got="save_best_only=False"),
@@ -245,7 +268,8 @@ def early_stopping_callback(ctx):
        needs=("build_classifier", "make_callbacks"))
 def held_out_accuracy(ctx):
     model, facts, _, _, data, history = trained(ctx)
-    out = np.asarray(ctx.predict(model, data.x_test), dtype=float)
+    out, _ = ctx.predict_trained(model, data.x_test, label="model(x_test)")
+    out = np.asarray(out, dtype=float)
     if out.shape != (len(data.x_test), NUM_CLASSES):
         raise Incorrect(Msg("wrong_shape", call="model(x_test)", got=tuple(out.shape),
                             expected=(len(data.x_test), NUM_CLASSES)))
@@ -259,9 +283,9 @@ def held_out_accuracy(ctx):
        points=3, needs=("build_classifier", "make_callbacks"))
 def checkpoint_saved(ctx):
     model, facts, settings, path, data, history = trained(ctx)
-    if not os.path.isfile(path):
-        raise Incorrect({"ko": "학습 뒤 checkpoint_path 에 파일이 없습니다. ModelCheckpoint(checkpoint_path, ...) 를 "
-                               "make_callbacks 가 반환하는 리스트에 넣었는지 확인하세요.",
+    if not ctx.run(EXISTS, label="os.path.isfile(checkpoint_path)", path=path):
+        raise Incorrect({"ko": "학습 뒤 checkpoint_path에 파일이 없습니다. ModelCheckpoint(checkpoint_path, ...)를 "
+                               "make_callbacks가 반환하는 리스트에 넣었는지 확인하세요.",
                          "en": "After training there is no file at checkpoint_path. Check that "
                                "ModelCheckpoint(checkpoint_path, ...) is in the list make_callbacks returns."})
     out = ctx.run(LOAD, label="keras.models.load_model(checkpoint_path)", path=path, model=model, x=data.x_val)
@@ -274,7 +298,7 @@ def checkpoint_saved(ctx):
         saved_loss = float(-np.mean(np.log(np.clip(loaded[rows, data.y_val], 1e-7, 1.0))))
         best = min(history.get("val_loss", [np.nan]))
         details.append(Explanation(
-            {"ko": f"파일에 저장된 모델의 검증 손실은 {saved_loss:.4f}, 학습 중 가장 낮았던 val_loss 는 {best:.4f} 입니다.",
+            {"ko": f"파일에 저장된 모델의 검증 손실은 {saved_loss:.4f}, 학습 중 가장 낮았던 val_loss는 {best:.4f}입니다.",
              "en": f"The saved model's validation loss is {saved_loss:.4f}; the lowest val_loss during training was {best:.4f}."}))
     checkpoint, stopping = find(settings, "ModelCheckpoint") or {}, find(settings, "EarlyStopping") or {}
     if not checkpoint.get("save_best_only", True):
@@ -283,7 +307,7 @@ def checkpoint_saved(ctx):
         details.append(Explanation(RESTORE_BEST))
     raise Incorrect(
         {"ko": "체크포인트 파일을 불러온 모델과 학습이 끝난 모델의 예측이 다릅니다. 둘 다 검증 손실이 가장 낮았던 "
-               "epoch 의 모델이어야 합니다.",
+               "epoch의 모델이어야 합니다.",
          "en": "The model loaded from the checkpoint and the trained model predict differently. Both should be the "
                "model of the epoch with the lowest validation loss."},
         *details)

@@ -151,13 +151,13 @@ def starts_like(points):
 
 
 UPHILL = {
-    "ko": "첫 걸음부터 f 가 커졌습니다(언덕을 올라감). 기울기의 반대 방향으로 가야 합니다: params[key] -= lr * grads[key] "
-          "(Momentum 은 v = momentum·v − lr·grad 를 만든 뒤 params[key] += v).",
+    "ko": "첫 걸음부터 f가 커졌습니다(언덕을 올라감). 기울기의 반대 방향으로 가야 합니다: params[key] -= lr * grads[key] "
+          "(Momentum은 v = momentum·v − lr·grad를 만든 뒤 params[key] += v).",
     "en": "f grew on the very first step (you went uphill). Step against the gradient: params[key] -= lr * grads[key] "
           "(Momentum: v = momentum·v − lr·grad, then params[key] += v).",
 }
 NOT_MOVING = {
-    "ko": "update() 뒤에도 매개변수가 그대로입니다. update() 는 값을 반환하지 않고 params 딕셔너리의 배열을 "
+    "ko": "update() 뒤에도 매개변수가 그대로입니다. update()는 값을 반환하지 않고 params 딕셔너리의 배열을 "
           "직접 바꿔야 합니다 (params[key] -= ...).",
     "en": "The parameters did not change after update(). update() returns nothing: it changes the arrays in the "
           "params dict itself (params[key] -= ...).",
@@ -169,38 +169,38 @@ NOT_IN_PLACE = {
           "hold the original arrays, so they would never see the update. Change them in place: params[key] -= ....",
 }
 NOT_FINITE = {
-    "ko": "경로에 nan 이나 inf 가 나왔습니다. 0 으로 나누지 않았나요? AdaGrad·RMSprop 은 분모에 1e-7 을 더하고, "
-          "Adam 은 1 − β₁ᵗ 가 0 이 되지 않도록 t(self.iter)를 먼저 1 늘린 뒤 계산합니다.",
+    "ko": "경로에 nan이나 inf가 나왔습니다. 0으로 나누지 않았나요? AdaGrad·RMSprop은 분모에 1e-7을 더하고, "
+          "Adam은 1 − β₁ᵗ 가 0이 되지 않도록 t(self.iter)를 먼저 1 늘린 뒤 계산합니다.",
     "en": "The path holds nan or inf. Did you divide by zero? AdaGrad and RMSprop add 1e-7 to the denominator; "
           "Adam increases t (self.iter) first, so that 1 − β₁ᵗ is never 0.",
 }
 
 MISTAKES = {
     "Momentum": [(starts_like(MOMENTUM_RESET), {
-        "ko": "경로가 lr=0.1 인 SGD 와 같습니다: 속도 v 가 매번 0 으로 초기화되고 있습니다. v 는 처음 한 번만 "
-              "만들고(if self.v is None:) 이후에는 v = momentum·v − lr·grad 로 이어서 갱신하세요.",
+        "ko": "경로가 lr=0.1인 SGD와 같습니다: 속도 v가 매번 0으로 초기화되고 있습니다. v는 처음 한 번만 "
+              "만들고(if self.v is None:) 이후에는 v = momentum·v − lr·grad로 이어서 갱신하세요.",
         "en": "The path is SGD's with lr=0.1: the velocity v is reset to zero on every call. Create v once "
               "(if self.v is None:) and afterwards keep updating it: v = momentum·v − lr·grad.",
     })],
     "AdaGrad": [
         (starts_like(ADAGRAD_NO_SQRT), {
-            "ko": "h 의 제곱근을 빠뜨렸습니다: lr * grad / (np.sqrt(h) + 1e-7) 입니다.",
+            "ko": "h의 제곱근을 빠뜨렸습니다: lr * grad / (np.sqrt(h) + 1e-7)입니다.",
             "en": "The square root of h is missing: lr * grad / (np.sqrt(h) + 1e-7).",
         }),
         (starts_like(ADAGRAD_NO_SUM), {
-            "ko": "h 가 누적되지 않습니다(h = grad²). AdaGrad 는 지금까지의 기울기 제곱을 모두 더합니다: h += grad * grad.",
+            "ko": "h가 누적되지 않습니다(h = grad²). AdaGrad는 지금까지의 기울기 제곱을 모두 더합니다: h += grad * grad.",
             "en": "h does not accumulate (h = grad²). AdaGrad sums every squared gradient so far: h += grad * grad.",
         }),
     ],
     "RMSprop": [(starts_like(RMSPROP_SWAPPED), {
-        "ko": "decay_rate 와 1 − decay_rate 가 뒤바뀌었습니다: h = decay_rate·h + (1 − decay_rate)·grad² 입니다. "
-              "옛 기울기는 조금씩 잊고(decay_rate 를 곱함) 새 기울기는 조금만 반영합니다.",
+        "ko": "decay_rate와 1 − decay_rate가 뒤바뀌었습니다: h = decay_rate·h + (1 − decay_rate)·grad²입니다. "
+              "옛 기울기는 조금씩 잊고(decay_rate를 곱함) 새 기울기는 조금만 반영합니다.",
         "en": "decay_rate and 1 − decay_rate are swapped: h = decay_rate·h + (1 − decay_rate)·grad². Old gradients "
               "fade slowly (multiplied by decay_rate) and a new one adds only a little.",
     })],
     "Adam": [(starts_like(ADAM_NO_BIAS), {
-        "ko": "편향 보정이 빠졌습니다. 처음에는 m, v 가 0 에 가까우므로 lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) 를 쓰거나 "
-              "m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) 로 보정하세요 (t 는 1 부터).",
+        "ko": "편향 보정이 빠졌습니다. 처음에는 m, v가 0에 가까우므로 lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ)를 쓰거나 "
+              "m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)로 보정하세요 (t는 1부터).",
         "en": "The bias correction is missing. m and v start near 0, so use lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), or "
               "m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) (t counts from 1).",
     })],
@@ -256,13 +256,13 @@ def expect_path(ctx, name, kwargs, start, steps, expected, *, mistakes=(), note=
     """Compare the student's path with ``expected``; a failure shows both paths (hidden checks: yours only)."""
     got, inplace = run_path(ctx, name, kwargs, start, steps)
     label = call_text(name, kwargs)
-    title = {"ko": f"{label} 의 경로 ({steps}걸음)", "en": f"Path of {label} ({steps} steps)"}
+    title = {"ko": f"{label}의 경로 ({steps}걸음)", "en": f"Path of {label} ({steps} steps)"}
     tolerance = TOLERANCE.get(name, DEFAULT_TOLERANCE)
     if got.shape != expected.shape:
         raise Incorrect(Msg("wrong_shape", call=label, got=got.shape, expected=expected.shape))
     if np.allclose(got, expected, **tolerance):
         if not inplace:
-            raise Incorrect({"ko": f"{label}: 경로는 맞지만 params 의 배열을 제자리에서 바꾸지 않았습니다.",
+            raise Incorrect({"ko": f"{label}: 경로는 맞지만 params의 배열을 제자리에서 바꾸지 않았습니다.",
                              "en": f"{label}: the path is right, but the arrays of params were not changed in place."},
                             Explanation(NOT_IN_PLACE))
         if note:
@@ -271,10 +271,10 @@ def expect_path(ctx, name, kwargs, start, steps, expected, *, mistakes=(), note=
     step = first_difference(got, expected, tolerance)
     details = diagnose(got, inplace, mistakes)
     if ctx.hidden:
-        message = {"ko": f"숨겨진 시작점과 학습률에서 {name} 의 경로가 {step}번째 걸음부터 다릅니다.",
+        message = {"ko": f"숨겨진 시작점과 학습률에서 {name}의 경로가 {step}번째 걸음부터 다릅니다.",
                    "en": f"On a hidden start point and learning rate, the path of {name} differs from step {step} on."}
         raise Incorrect(message, *details, path_series(ctx, title, got))
-    message = {"ko": f"{label} 의 경로가 {step}번째 걸음부터 기댓값과 다릅니다 (시작점 {start}).",
+    message = {"ko": f"{label}의 경로가 {step}번째 걸음부터 기댓값과 다릅니다 (시작점 {start}).",
                "en": f"The path of {label} differs from the expected one from step {step} on (start {start})."}
     raise Incorrect(message, *details, path_series(ctx, title, got, expected))
 
@@ -293,7 +293,7 @@ def sgd_path(ctx):
 
 @check(title={"ko": "Momentum: 수업의 경로 (lr=0.1), 기본값", "en": "Momentum: the lesson's path (lr=0.1), defaults"},
        points=1.5, needs="Momentum.update",
-       hint={"ko": "속도 v 는 첫 update 때 한 번만 0 으로 만들고, 매번 v = momentum·v − lr·grad 를 구한 뒤 params += v 입니다.",
+       hint={"ko": "속도 v는 첫 update 때 한 번만 0으로 만들고, 매번 v = momentum·v − lr·grad를 구한 뒤 params += v입니다.",
              "en": "Create the velocity v as zeros once, on the first update; then v = momentum·v − lr·grad and params += v."})
 def momentum_path(ctx):
     lesson_and_defaults(ctx, "Momentum")
@@ -305,7 +305,7 @@ def adagrad_path(ctx):
     lesson_and_defaults(ctx, "AdaGrad")
 
 
-@check(title={"ko": "RMSprop: lr=0.1 의 경로, 기본값", "en": "RMSprop: the path with lr=0.1, defaults"},
+@check(title={"ko": "RMSprop: lr=0.1의 경로, 기본값", "en": "RMSprop: the path with lr=0.1, defaults"},
        points=1.5, needs="RMSprop.update")
 def rmsprop_path(ctx):
     lesson_and_defaults(ctx, "RMSprop")
@@ -313,7 +313,7 @@ def rmsprop_path(ctx):
 
 @check(title={"ko": "Adam: 수업의 경로 (lr=0.3), 기본값", "en": "Adam: the lesson's path (lr=0.3), defaults"},
        points=2, needs="Adam.update",
-       hint={"ko": "t 를 먼저 1 늘리고 lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), m += (1 − β₁)(grad − m), v += (1 − β₂)(grad² − v), "
+       hint={"ko": "t를 먼저 1 늘리고 lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), m += (1 − β₁)(grad − m), v += (1 − β₂)(grad² − v), "
                    "params −= lr_t·m/(√v + 1e-7).",
              "en": "Increase t first, then lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), m += (1 − β₁)(grad − m), "
                    "v += (1 − β₂)(grad² − v), params −= lr_t·m/(√v + 1e-7)."})

@@ -12,7 +12,7 @@ from rich.status import Status
 from rich.table import Table
 from rich.text import Text
 
-from grader.feedback import Code, Detail, Explanation, LayerDiff, NumTable, Series, detail_text
+from grader.feedback import Advice, Code, Detail, Explanation, LayerDiff, NumTable, Series, detail_text
 from grader.i18n import Msg, tr
 from grader.judge import Reporter
 from grader.results import CheckResult, ExerciseResult
@@ -36,6 +36,12 @@ def detail_renderable(detail: Detail, lang: str) -> Any:
         return Text(detail.text, style="cyan")
     if isinstance(detail, Explanation):
         return Text(detail_text(detail, lang), style="magenta")
+    if isinstance(detail, Advice):
+        return Text(detail_text(detail, lang), style="yellow")
+    from grader.report.curves import Curve, chart_text  # a training curve: a small line chart per epoch
+
+    if isinstance(detail, Curve):
+        return chart_text(detail, lang)
     if isinstance(detail, Series):
         return series_renderable(detail, lang)
     return Text(str(detail))
@@ -92,11 +98,19 @@ class CheckRow:
 
 
 class ExerciseView:
-    """Renders an :class:`ExerciseResult` (rich's ``__rich_console__`` protocol)."""
+    """Renders an :class:`ExerciseResult` (rich's ``__rich_console__`` protocol).
 
-    def __init__(self, result: ExerciseResult, lang: str) -> None:
+    ``commands`` says how the next steps are written: ``"cli"`` (`grade hint ex05`) or ``"notebook"``
+    (``hint("ex05")``, ``check("ex05", seed=…)``), so every pointer names something the student can run.
+    """
+
+    def __init__(self, result: ExerciseResult, lang: str, commands: str = "cli", path: Any = None,
+                 hints_seen: int | None = None) -> None:
         self.result = result
         self.lang = lang
+        self.commands = commands
+        self.path = path  # the file graded, when it is not the stub in exercises/
+        self.hints_seen = hints_seen  # how many of the exercise's hints `grade hint` has shown so far
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r, lang = self.result, self.lang
@@ -110,6 +124,7 @@ class ExerciseView:
         body: list[Any] = []
         if r.problem:
             body.append(Text(tr(r.problem, lang), style="bold red"))
+            body += [detail_renderable(d, lang) for d in getattr(r, "problem_details", [])]
         body += [Text(tr(note, lang), style="yellow") for note in r.notes]
         body.append(table)
         colour = "green" if r.passed else ("yellow" if r.status == "not_attempted" else "red")
@@ -125,16 +140,7 @@ class ExerciseView:
         if not r.hidden_run:
             note += " · " + tr(Msg("hidden_not_run"), lang)
         body.append(Text(note, style="dim"))
-        if r.passed:
-            body.append(Text(tr(Msg("all_passed"), lang), style="bold green"))
-        else:
-            hint = next((c.hint for c in r.checks if c.status == "failed" and c.hint), None)
-            if hint is None and r.hints:
-                hint = r.hints[0]
-            if hint:
-                body.append(Text(f"{tr(Msg('hint'), lang)}: {tr(hint, lang)}", style="cyan"))
-            short_id = r.exercise.split("_")[0]
-            body.append(Text(tr(Msg("next_hint", id=short_id), lang) + "  ·  " + tr(Msg("run_with_seed", seed=r.seed), lang), style="dim"))
+        body += self.next_steps()
         if r.output:
             body.append(Text(f"{tr(Msg('student_output'), lang)}:", style="bold"))
             shown = r.output.rstrip()
@@ -143,6 +149,54 @@ class ExerciseView:
             body.append(Text(shown, style="dim"))
         title = f"{r.exercise} · {tr(r.title, lang)}"
         yield Panel(Group(*body), title=title, title_align="left", border_style=colour, box=box.ROUNDED)
+
+    def next_steps(self) -> list[Text]:
+        """What to do now. The exercise's own hints are not printed here: they are progressive
+        (`grade hint`), so a first run on an untouched stub does not give the answer away."""
+        r, lang, notebook = self.result, self.lang, self.commands == "notebook"
+        short_id = r.exercise.split("_")[0]
+        if r.passed:
+            return [Text(tr(Msg("all_passed"), lang), style="bold green")]
+        if r.problem and any(_not_run(c) for c in r.checks):
+            key = "nb_fix_load_first" if notebook else "fix_load_first"
+            return [Text(tr(Msg(key, id=short_id), lang), style="cyan")]
+        lines: list[Text] = []
+        if r.status == "not_attempted" and r.device not in ("-", ""):
+            if notebook:
+                lines.append(Text(tr(Msg("nb_start_here", id=short_id), lang), style="cyan"))
+            else:
+                folder = f"exercises/{r.exercise}"
+                file = f"{folder}/{r.file}" if getattr(r, "file", "") else f"{folder}/"
+                message = Msg("start_here", id=short_id, statement=f"{folder}/statement.{lang}.md",
+                              file=str(self.path) if self.path is not None else file)
+                lines.append(Text(tr(message, lang), style="cyan"))
+        else:
+            ran = [c for c in r.checks if c.status == "failed" and not _not_run(c)]
+            hint = next((c.hint for c in ran if c.hint), None)  # targeted at a failure that happened
+            if hint:
+                lines.append(Text(f"{tr(Msg('hint'), lang)}: {tr(hint, lang)}", style="cyan"))
+        pointers = []
+        n = len(r.hints)
+        if n and notebook:
+            pointers.append(tr(Msg("nb_next_hint", id=short_id, n=n), lang))
+        elif n and self.hints_seen is not None and self.hints_seen >= n:
+            pointers.append(tr(Msg("hints_all_seen", id=short_id, n=n), lang))
+        elif n and self.hints_seen is not None:
+            pointers.append(tr(Msg("next_hint_of", id=short_id, i=self.hints_seen + 1, n=n), lang))
+        elif n:
+            pointers.append(tr(Msg("next_hint", id=short_id, n=n), lang))
+        if notebook:
+            pointers.append(tr(Msg("nb_run_with_seed", id=short_id, seed=r.seed), lang))
+        else:
+            pointers.append(tr(Msg("run_with_seed", seed=r.seed), lang))
+        lines.append(Text("  ·  ".join(pointers), style="dim"))
+        return lines
+
+
+def _not_run(check: CheckResult) -> bool:
+    """A check that never ran its comparisons (the file did not load, or no time was left)."""
+    message = check.message
+    return isinstance(message, Msg) and message.key in ("not_run_load", "timeout_skipped")
 
 
 class LiveReporter(Reporter):
@@ -175,6 +229,35 @@ class LiveReporter(Reporter):
         logs = event.get("logs") or {}
         shown = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if isinstance(v, float))
         self.live.update(f"{self.label} · epoch {event.get('epoch', 0) + 1} · {shown}")
+
+
+class AssignmentReporter(LiveReporter):
+    """`grade all`: the spinner names the item being graded ("Grading ex05_losses (5/18)") and what it does;
+    without a terminal (CI logs) each item gets one plain line instead."""
+
+    def __init__(self, console: Console, lang: str, names: list[str]) -> None:
+        super().__init__(console, lang)
+        self.names = list(names)
+        self.current = ""
+
+    def status(self, text: str) -> None:
+        if text in self.names:
+            self.current = tr(Msg("grading_item", name=text, i=self.names.index(text) + 1, n=len(self.names)), self.lang)
+            super().status(self.current)
+            if self.live is None:
+                self.console.print(self.current, markup=False, highlight=False, soft_wrap=True)
+            return
+        super().status(f"{self.current} · {text}" if self.current else text)
+
+
+def assignment_summary(result: Any, lang: str, output: Any = None) -> str:
+    """One line for the end of `grade all`: total, percentage, items passed, and where the full result went."""
+    passed = sum(1 for item in result.results if item.passed)
+    line = tr(Msg("assignment_summary", score=result.score, max_score=result.max_score, percent=result.percent,
+                  passed=passed, total=len(result.results)), lang)
+    if output is not None:
+        line += "  " + tr(Msg("written_to", path=str(output)), lang)
+    return line
 
 
 class AssignmentView:

@@ -234,10 +234,12 @@ def zygote(tensorflow: bool, device: str, root: Path | None) -> Zygote:
 
     if device == "auto" and not gpu_present():
         device = "cpu"
-    key = (tensorflow, device, str(root))
+    key = (tensorflow, device)  # the oracle (no course root) shares the students' TensorFlow worker
     with _REGISTRY_LOCK:
         if key not in _ZYGOTES:
             _ZYGOTES[key] = Zygote(tensorflow, device, root)
+        elif root is not None and _ZYGOTES[key].root is None:
+            _ZYGOTES[key].root = root  # bound from its next start
         return _ZYGOTES[key]
 
 

@@ -419,8 +419,14 @@ class Session:
         try:
             return self._result(self.request("call", target=None, name=name, args=list(args), kwargs=kwargs, keep=keep))
         except Verdict as verdict:
-            if verdict.kind in ("exited", "crashed", "memory"):
+            if verdict.kind in ("exited", "crashed", "memory", "processes"):
                 self.crashed[name] = verdict
+            elif verdict.kind == "timeout" and verdict.message.key == "timeout":
+                # the time went to this one function: its other checks fail at once, the rest of the
+                # file gets a fresh child and a fresh budget
+                self.crashed[name] = verdict
+                self.exhausted = False
+                self.used = 0.0
             raise
 
     def method(self, obj: wire.Handle, name: str, *args: Any, keep: Any = "auto", **kwargs: Any) -> Any:

@@ -35,15 +35,15 @@ def wide_deep_paths(ctx):
         return float(np.max(np.abs(before - after))) > 1e-6
 
     if moved(base[1], new_a[1]):
-        raise Incorrect({"ko": "입력 A 를 바꾸면 보조 출력이 바뀝니다. 보조 출력은 깊은 경로(B)에만 의존해야 합니다.",
+        raise Incorrect({"ko": "입력 A를 바꾸면 보조 출력이 바뀝니다. 보조 출력은 깊은 경로(B)에만 의존해야 합니다.",
                          "en": "Changing input A changes the auxiliary output. It must depend on the deep path (B) only."},
                         Explanation(public.AUX_ON_CONCAT))
     ctx.expect(moved(base[0], new_a[0]),
-               {"ko": "입력 A 를 바꿔도 주 출력이 그대로입니다. A 는 연결(concatenate)을 거쳐 주 출력에 닿아야 합니다.",
+               {"ko": "입력 A를 바꿔도 주 출력이 그대로입니다. A는 연결(concatenate)을 거쳐 주 출력에 닿아야 합니다.",
                 "en": "Changing input A leaves the main output unchanged. A must reach the main output through the "
                       "concatenation."})
     ctx.expect(moved(base[0], new_b[0]) and moved(base[1], new_b[1]),
-               {"ko": "입력 B 를 바꿨을 때 두 출력이 모두 바뀌어야 합니다.",
+               {"ko": "입력 B를 바꿨을 때 두 출력이 모두 바뀌어야 합니다.",
                 "en": "Changing input B must change both outputs."})
 
 

@@ -23,5 +23,5 @@ def random_batch(ctx):
                         Explanation(public.LAYERS_IN_CALL))
     spread = float(np.max(np.abs(out - out.mean(axis=0, keepdims=True))))
     ctx.expect(spread > 1e-6,
-               {"ko": "서로 다른 이미지에 대한 출력이 모두 같습니다. call 이 입력을 층에 통과시킨 결과를 반환해야 합니다.",
+               {"ko": "서로 다른 이미지에 대한 출력이 모두 같습니다. call이 입력을 층에 통과시킨 결과를 반환해야 합니다.",
                 "en": "Different images all get the same output. call must return the input passed through the layers."})

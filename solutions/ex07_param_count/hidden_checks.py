@@ -1,22 +1,14 @@
-"""ex07 hidden checks: random architectures, each expected count taken from Keras itself (built in the
-trusted TensorFlow oracle, never in the grader process or the student's sandbox)."""
+"""ex07 hidden checks: random architectures, each expected count from the formula of Keras' own count
+(public.keras_mlp_params / keras_flatten_size, checked against Keras' count_params() once in the test suite):
+grading a numpy exercise never starts TensorFlow."""
 
 from grader.catalog import public_checks_of
 from grader.checks import check
 
 public = public_checks_of(__file__)
 
-KERAS_COUNTS = """
-result = []
-for shape, units in archs:
-    model = keras.Sequential([keras.Input(shape=tuple(shape)), keras.layers.Flatten()]
-                             + [keras.layers.Dense(n) for n in units])
-    result.append([int(model.layers[0].output.shape[-1]), int(model.count_params())])
-"""
-
-
 def architectures(ctx):
-    """Random Dense-only and Flatten + Dense models, with Keras' counts, once per run."""
+    """Random Dense-only and Flatten + Dense models, with what Keras counts for them, once per run."""
     def build():
         rng = ctx.rng
         archs = []
@@ -26,12 +18,15 @@ def architectures(ctx):
             shape = tuple(int(n) for n in rng.integers(2, 33, size=int(rng.integers(1, 4))))
             units = [int(n) for n in rng.integers(1, 300, size=int(rng.integers(1, 5)))]
             archs.append((shape, units))
-        counts = ctx.oracle_run(KERAS_COUNTS, archs=archs)
-        return [(shape, units, flat, params) for (shape, units), (flat, params) in zip(archs, counts)]
+        found = []
+        for shape, units in archs:
+            flat = public.keras_flatten_size(shape)
+            found.append((shape, units, flat, public.keras_mlp_params(flat, units)))
+        return found
     return ctx.once("architectures", build)
 
 
-@check(title={"ko": "Dense 한 층: Keras 와 비교", "en": "One Dense layer: compared with Keras"}, needs="dense_params")
+@check(title={"ko": "Dense 한 층: Keras와 비교", "en": "One Dense layer: compared with Keras"}, needs="dense_params")
 def dense_random(ctx):
     for shape, units, _, params in architectures(ctx)[:4]:
         got = ctx.call("dense_params", shape[0], units[0], label="dense_params(n_inputs, n_units)")
@@ -40,7 +35,7 @@ def dense_random(ctx):
                          rtol=0, atol=0, mistakes=public.DENSE_MISTAKES)
 
 
-@check(title={"ko": "Flatten 출력 크기: Keras 와 비교", "en": "Flatten output size: compared with Keras"},
+@check(title={"ko": "Flatten 출력 크기: Keras와 비교", "en": "Flatten output size: compared with Keras"},
        needs="flatten_size")
 def flatten_random(ctx):
     for shape, _, flat, _ in architectures(ctx)[4:]:
@@ -49,7 +44,7 @@ def flatten_random(ctx):
                          rtol=0, atol=0, mistakes=public.FLATTEN_MISTAKES)
 
 
-@check(title={"ko": "여러 층: 무작위 구조를 Keras 와 비교", "en": "Several layers: random architectures compared with Keras"},
+@check(title={"ko": "여러 층: 무작위 구조를 Keras와 비교", "en": "Several layers: random architectures compared with Keras"},
        points=2, needs="mlp_params")
 def mlp_random(ctx):
     for shape, units, flat, params in architectures(ctx)[4:]:

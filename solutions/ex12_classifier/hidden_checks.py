@@ -17,11 +17,7 @@ def other_shapes(ctx):
     label = "build_classifier(input_shape, num_classes)"
     model = ctx.call("build_classifier", shape, classes, label=label)
     facts = ctx.describe(model, label)
-    ctx.expect(facts["inputs"] == [[None, *shape]],
-               Msg("expected_got", expected=f"input (None, {shape[0]}, {shape[1]})",
-                   got=[tuple(s) for s in facts["inputs"]] or "—"))
-    ctx.expect(facts["outputs"] == [[None, classes]],
-               Msg("expected_got", expected=f"output (None, {classes})", got=[tuple(s) for s in facts["outputs"]] or "—"))
+    ctx.expect_io(model, facts, [shape], [(classes,)], label=label)
     n = int(ctx.rng.integers(3, 9))
     out = np.asarray(ctx.predict(model, ctx.rng.random((n, *shape), dtype=np.float32)), dtype=float)
     ctx.expect_probabilities(out, n, classes)

@@ -149,7 +149,7 @@ def random_shapes_in_place(ctx):
         got = ctx.run(SHAPES, label=f"{label}.update(params, grads)", optimizer=optimizer, init=init, scale=scale,
                       steps=steps)
         if not got["inplace"]:
-            raise Incorrect({"ko": f"{name}.update 가 params 의 배열을 새 배열로 바꿔 넣었습니다 (제자리 갱신이 아님).",
+            raise Incorrect({"ko": f"{name}.update가 params의 배열을 새 배열로 바꿔 넣었습니다 (제자리 갱신이 아님).",
                              "en": f"{name}.update put new arrays into params instead of changing them in place."},
                             Explanation(public.NOT_IN_PLACE))
         if not got["moved"]:
@@ -168,6 +168,6 @@ def random_shapes_in_place(ctx):
                                         expected=params[key].shape))
                 if not np.allclose(value, params[key], **tolerance):
                     raise Incorrect(
-                        {"ko": f"숨겨진 {describe_input(init[key])} 매개변수에서 {name} 의 {step}번째 갱신 값이 다릅니다.",
+                        {"ko": f"숨겨진 {describe_input(init[key])} 매개변수에서 {name}의 {step}번째 갱신 값이 다릅니다.",
                          "en": f"On hidden {describe_input(init[key])} parameters, {name}'s update number {step} is wrong."},
                         NumTable([Row(f"params[{key!r}], step {step}", HIDDEN, value)]))

@@ -1,6 +1,7 @@
-# expect-fail: descent_keeps_init_x, descent_random
+# expect-fail: descent_keeps_init_x
 # expect-message: init_x.copy()
-# The book's version: x = init_x is the same array, so the caller's init_x ends at the minimum too.
+# The lesson's (and the book's) version: x = init_x is the same array, so the caller's init_x ends at the minimum
+# too. The statement asks for init_x unchanged, so this loses exactly one point: descent_keeps_init_x.
 import numpy as np
 
 

@@ -1,0 +1,365 @@
+"""The class report: ``RESULTS/report.html`` and ``RESULTS/students/<id>.html`` from the result JSON files.
+
+One self-contained page (inline CSS and SVG, a few lines of script for sorting, nothing fetched)
+with the score distribution, the pass rate per exercise and per check, the common mistakes that
+were explained most often, the verdicts that are not about the code, the grading time per
+student and a sortable table of students linking to their own feedback pages.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.report.html_student import check_title, exercise_tests, is_hidden, safe_name, student_page, test_status
+from grader.report.html_style import e, page, word
+from grader.report.structured import VERDICTS
+
+SYSTEM = ("timeout", "memory", "crashed")
+#: Bar segments: passed, failing, not attempted, a verdict not about the code, not submitted / not graded.
+SEGMENTS = (("p", "passed"), ("f", "failing"), ("t", "not_attempted"), ("s", "crashed"), ("n", "not_submitted"))
+
+
+def load_results(folder: Path) -> dict[str, dict]:
+    """Every student's result JSON in ``folder`` (other JSON files and broken ones are skipped)."""
+    loaded: dict[str, dict] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("score"), (int, float)) and "tests" in data:
+            loaded[str(data.get("student") or path.stem)] = data
+    return loaded
+
+
+def whole_verdict(data: dict) -> str | None:
+    """A student whose grading itself failed (the batch wrote an error instead of a result)."""
+    error = str(data.get("error") or "")
+    if not error:
+        return None
+    return "timeout" if "longer than" in error or "timed out" in error else "error"
+
+
+def category(data: dict, name: str) -> str:
+    """p / f / t / s / n for one student's exercise (see SEGMENTS)."""
+    info = (data.get("exercises") or {}).get(name)
+    if not isinstance(info, dict):
+        return "s" if whole_verdict(data) else "n"
+    verdict = info.get("verdict") or next((t.get("verdict") for t in exercise_tests(data, name)
+                                          if t.get("verdict") in SYSTEM), None)
+    if verdict in SYSTEM:
+        return "s"
+    if verdict == "not_submitted":
+        return "n"
+    return {"passed": "p", "not_attempted": "t"}.get(str(info.get("status")), "f")
+
+
+@dataclass
+class ClassData:
+    lang: str
+    students: dict[str, dict]
+    exercises: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, students: dict[str, dict], lang: str, order: list[str] | None = None) -> "ClassData":
+        seen: list[str] = list(order or [])
+        titles: dict[str, str] = {}
+        for data in students.values():
+            for name, info in (data.get("exercises") or {}).items():
+                if name not in seen:
+                    seen.append(name)
+                title = info.get("title") if isinstance(info, dict) else None
+                if isinstance(title, dict) and name not in titles:
+                    titles[name] = title.get(lang) or title.get("en") or ""
+        present = {n for d in students.values() for n in (d.get("exercises") or {})}
+        return cls(lang, students, [n for n in seen if n in present], titles)
+
+    def percent(self, data: dict) -> float:
+        top = float(data.get("max_score") or 0) or self.max_score
+        return 100.0 * float(data.get("score") or 0) / top if top else 0.0
+
+    @property
+    def max_score(self) -> float:
+        return max((float(d.get("max_score") or 0) for d in self.students.values()), default=0.0)
+
+
+# --- SVG charts ---------------------------------------------------------------------------------
+
+
+def histogram_svg(percents: list[float], lang: str, width: int = 1080, height: int = 250) -> str:
+    bins = [0] * 10
+    for p in percents:
+        bins[min(9, max(0, int(p // 10)))] += 1
+    top = max(bins) or 1
+    left, bottom, pad = 40, 36, 16
+    w, h = width - left - pad, height - bottom - pad
+    bw = w / 10
+    parts = [f'<svg class="chart wide" id="histogram" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{e(word("score_distribution", lang))}</title>']
+    for k in range(0, top + 1, max(1, -(-top // 4))):
+        y = pad + h - k / top * h
+        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{k}</text>')
+    for i, count in enumerate(bins):
+        x, bh = left + i * bw, count / top * h
+        colour = "#dc2626" if i < 5 else "#f59e0b" if i < 7 else "#16a34a"
+        label = f"{i * 10}–{100 if i == 9 else i * 10 + 9}%"
+        parts.append(f'<rect class="bin" x="{x + 3:.1f}" y="{pad + h - bh:.1f}" width="{bw - 6:.1f}" height="{bh:.1f}" '
+                     f'rx="3" fill="{colour}"><title>{e(label)}: {count}</title></rect>')
+        if count:
+            parts.append(f'<text x="{x + bw / 2:.1f}" y="{pad + h - bh - 4:.1f}" text-anchor="middle" class="lbl">{count}</text>')
+        parts.append(f'<text x="{x + bw / 2:.1f}" y="{pad + h + 16}" text-anchor="middle" class="tick">{i * 10}</text>')
+    if percents:
+        for value, name, dash in ((statistics.fmean(percents), word("mean", lang), "5 4"),
+                                  (statistics.median(percents), word("median", lang), "2 3")):
+            x = left + value / 100 * w
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{pad}" y2="{pad + h}" stroke="#1f2937" '
+                         f'stroke-dasharray="{dash}"><title>{e(name)} {value:.1f}%</title></line>')
+    parts.append(f'<text x="{left + w / 2:.1f}" y="{height - 4}" text-anchor="middle" class="axis">%</text></svg>')
+    return "".join(parts)
+
+
+def timing_svg(times: list[tuple[str, float]], lang: str, width: int = 1080, height: int = 190) -> str:
+    shown = sorted(times, key=lambda item: -item[1])[:120]
+    top = max((t for _, t in shown), default=0.0) or 1.0
+    left, bottom, pad = 48, 20, 12
+    w, h = width - left - pad, height - bottom - pad
+    bw = min(28.0, w / max(1, len(shown)))
+    parts = [f'<svg class="chart wide" id="timing" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{e(word("timing", lang))}</title>']
+    for k in range(5):
+        value = top * k / 4
+        y = pad + h - value / top * h
+        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{value:.{0 if top >= 20 else 1}f}s</text>')
+    for i, (student, seconds) in enumerate(shown):
+        bh = seconds / top * h
+        parts.append(f'<rect x="{left + i * bw + min(2, bw * 0.15):.1f}" y="{pad + h - bh:.1f}" '
+                     f'width="{max(1.0, bw - 2 * min(2, bw * 0.15)):.1f}" height="{bh:.1f}" fill="#60a5fa">'
+                     f"<title>{e(student)}: {seconds:.1f} s</title></rect>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar(counts: dict[str, int], total: int) -> str:
+    cells = "".join(f'<i class="{key}" style="width:{100 * counts.get(key, 0) / total:.2f}%"></i>'
+                    for key, _ in SEGMENTS if total and counts.get(key))
+    return f'<div class="bar">{cells}</div>'
+
+
+def keys(lang: str) -> str:
+    colours = {"p": "var(--pass)", "f": "var(--fail)", "t": "var(--todo)", "s": "var(--sys)", "n": "#cbd5e1"}
+    names = {"s": f'{word("timeout", lang)} / {word("memory", lang)} / {word("crashed", lang)}'}
+    return '<div class="keys">' + "".join(
+        f'<span><i style="background:{colours[k]}"></i>{e(names.get(k) or word(w, lang))}</span>' for k, w in SEGMENTS
+    ) + "</div>"
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+def section_exercises(c: ClassData) -> str:
+    lang, n = c.lang, len(c.students)
+    rows = []
+    for name in c.exercises:
+        counts = Counter(category(d, name) for d in c.students.values())
+        infos = [(d.get("exercises") or {}).get(name) or {} for d in c.students.values()]
+        scores = [float(i.get("score") or 0) for i in infos]
+        top = max((float(i.get("max_score") or 0) for i in infos), default=0)
+        secs = [float(i.get("seconds") or 0) for i in infos if i]
+        rate = 100 * counts["p"] / n if n else 0
+        rows.append(f'<tr><td><a href="#checks-{e(name)}">{e(name)}</a></td><td>{e(c.titles.get(name, ""))}</td>'
+                    f'<td class="num" data-sort="{rate:.3f}"><b>{rate:.0f}%</b></td><td>{bar(counts, n)}</td>'
+                    f'<td class="num" data-sort="{statistics.fmean(scores) if scores else 0:.4f}">'
+                    f'{statistics.fmean(scores) if scores else 0:.2f} / {top:g}</td>'
+                    f'<td class="num" data-sort="{statistics.fmean(secs) if secs else 0:.3f}">'
+                    f'{statistics.fmean(secs) if secs else 0:.1f} {e(word("seconds", lang))}</td></tr>')
+    head = "".join(f'<th{cls} data-type="{t}">{e(word(k, lang))}</th>' for k, cls, t in (
+        ("exercise", "", "text"), ("title", "", "text"), ("pass_rate", ' class="num"', "num"), ("result", "", "text"),
+        ("mean_score", ' class="num"', "num"), ("mean_time", ' class="num"', "num")))
+    return (f'<h2 id="exercises">{e(word("per_exercise", lang))}</h2>{keys(lang)}<div class="wrap">'
+            f'<table class="sortable" id="exercise-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
+            "</tbody></table></div>")
+
+
+def section_checks(c: ClassData) -> str:
+    lang = c.lang
+    out = [f'<h2 id="checks">{e(word("per_check", lang))}</h2>']
+    for name in c.exercises:
+        stats: dict[str, dict[str, Any]] = {}
+        for data in c.students.values():
+            if category(data, name) == "n":
+                continue
+            for test in exercise_tests(data, name):
+                tags = test.get("tags") or []
+                key = str(tags[1]) if len(tags) > 1 else str(test.get("name"))
+                entry = stats.setdefault(key, {"title": check_title(test, lang), "hidden": is_hidden(test),
+                                               "counts": Counter(), "n": 0})
+                entry["n"] += 1
+                entry["counts"][{"passed": "p", "not_attempted": "t"}.get(test_status(test), "f")] += 1
+        if not stats:
+            continue
+        worst = min(100 * s["counts"]["p"] / s["n"] for s in stats.values())
+        rows = []
+        for entry in stats.values():
+            rate = 100 * entry["counts"]["p"] / entry["n"]
+            tag = f'<span class="tag">{e(word("hidden", lang))}</span>' if entry["hidden"] else ""
+            rows.append(f'<tr><td>{e(entry["title"])}{tag}</td><td class="num"><b>{rate:.0f}%</b> '
+                        f'<small>({entry["counts"]["p"]}/{entry["n"]})</small></td><td>{bar(entry["counts"], entry["n"])}</td></tr>')
+        out.append(f'<details id="checks-{e(name)}"{" open" if worst < 100 else ""}><summary>{e(name)} · '
+                   f'{e(c.titles.get(name, ""))} <small>({len(stats)} {e(word("checks_count", lang))})</small></summary>'
+                   f'<table class="rates"><thead><tr><th>{e(word("check", lang))}</th><th class="num">{e(word("pass_rate", lang))}</th>'
+                   f'<th>{e(word("result", lang))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>')
+    return "".join(out)
+
+
+def section_mistakes(c: ClassData, limit: int = 15) -> str:
+    lang = c.lang
+    who: dict[tuple[str, str], set[str]] = defaultdict(set)
+    texts: dict[tuple[str, str], str] = {}
+    where: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for student, data in c.students.items():
+        for test in data.get("tests") or []:
+            exercise = str((test.get("tags") or ["?"])[0])
+            for mistake in test.get("mistakes") or []:
+                if not isinstance(mistake, dict):
+                    continue
+                key = (exercise, str(mistake.get("id")))
+                text = mistake.get("text")
+                texts.setdefault(key, (text.get(lang) or text.get("en") or "") if isinstance(text, dict) else str(text))
+                who[key].add(student)
+                where[key][check_title(test, lang)] += 1
+    ranked = sorted(who, key=lambda k: (-len(who[k]), k))[:limit]
+    out = [f'<h2 id="mistakes">{e(word("mistakes", lang))}</h2>']
+    if not ranked:
+        return out[0] + f'<p class="muted">{e(word("no_mistakes", lang))}</p>'
+    out.append('<ol class="mistakes">')
+    for key in ranked:
+        checks = ", ".join(t for t, _ in where[key].most_common(3))
+        out.append(f'<li><span class="count" title="{len(who[key])} {e(word("mistake_students", lang))}">{len(who[key])}</span>'
+                   f'<div><span class="badge st failing">{e(key[0])}</span> <small>{e(checks)}</small>'
+                   f'<div>{e(texts[key])}</div></div></li>')
+    out.append("</ol>")
+    return "".join(out)
+
+
+def section_verdicts(c: ClassData) -> str:
+    lang = c.lang
+    rows = []
+    for name in c.exercises:
+        counts: Counter = Counter()
+        for data in c.students.values():
+            info = (data.get("exercises") or {}).get(name)
+            if not isinstance(info, dict):
+                continue
+            verdict = info.get("verdict") or next((t.get("verdict") for t in exercise_tests(data, name)
+                                                  if t.get("verdict")), None)
+            if verdict in VERDICTS:
+                counts[verdict] += 1
+        if sum(counts.values()):
+            rows.append((name, counts))
+    whole = Counter(v for v in (whole_verdict(d) for d in c.students.values()) if v)
+    if whole:
+        rows.append((word("whole", lang), whole))
+    head = "".join(f'<th class="num">{e(word(v, lang))}</th>' for v in (*VERDICTS, "error"))
+    cell = lambda v, n: f'<td class="num"><span class="badge st {v}">{n}</span></td>' if n else '<td class="num">·</td>'
+    body = "".join(f"<tr><td>{e(name)}</td>" + "".join(cell(v, counts[v]) for v in (*VERDICTS, "error")) + "</tr>"
+                   for name, counts in rows)
+    failures = [f'<li><a href="students/{e(safe_name(s))}.html">{e(s)}</a>: {e(str(d.get("error"))[:300])}</li>'
+                for s, d in sorted(c.students.items()) if d.get("error")]
+    extra = (f'<h3 class="sub2">{e(word("grading_failures", lang))}</h3><ul>{"".join(failures)}</ul>') if failures else ""
+    table = (f'<div class="wrap"><table id="verdict-table"><thead><tr><th>{e(word("exercise", lang))}</th>{head}</tr>'
+             f'</thead><tbody>{body}</tbody></table></div>') if rows else "<p class=\"muted\">—</p>"
+    return (f'<h2 id="verdicts">{e(word("verdicts", lang))}</h2><p class="muted">{e(word("verdicts_note", lang))}</p>'
+            f"{table}{extra}")
+
+
+def section_timing(c: ClassData) -> str:
+    lang = c.lang
+    times = [(s, float(d.get("execution_time") or 0)) for s, d in c.students.items()]
+    values = [t for _, t in times] or [0.0]
+    slowest = max(times, key=lambda item: item[1]) if times else ("—", 0.0)
+    cards = (f'<div class="cards"><div class="card"><b>{statistics.fmean(values):.1f} s</b><span>{e(word("mean", lang))}</span></div>'
+             f'<div class="card"><b>{statistics.median(values):.1f} s</b><span>{e(word("median", lang))}</span></div>'
+             f'<div class="card"><b>{slowest[1]:.1f} s</b><span>{e(word("slowest", lang))}: {e(slowest[0])}</span></div>'
+             f'<div class="card"><b>{sum(values) / 60:.1f} min</b><span>{e(word("total_time", lang))}</span></div></div>')
+    return f'<h2 id="timing">{e(word("timing", lang))}</h2>{cards}<div class="panel">{timing_svg(times, lang)}</div>'
+
+
+def section_students(c: ClassData) -> str:
+    lang = c.lang
+    head = [f'<th data-type="text">{e(word("student", lang))}</th>', f'<th class="num" data-type="num">{e(word("score", lang))}</th>',
+            '<th class="num" data-type="num">%</th>']
+    head += [f'<th class="num" data-type="num" title="{e(c.titles.get(n, ""))}">{e(n.split("_")[0])}</th>' for n in c.exercises]
+    head += [f'<th class="num" data-type="num">{e(word("time", lang))}</th>', f'<th data-type="text">{e(word("note", lang))}</th>']
+    names = {"p": "passed", "f": "failing", "t": "not_attempted", "s": "crashed", "n": "not_submitted"}
+    rows = []
+    for student, data in sorted(c.students.items()):
+        score, pct = float(data.get("score") or 0), c.percent(data)
+        cells = [f'<td data-sort="{e(student)}"><a href="students/{e(safe_name(student))}.html">{e(student)}</a></td>',
+                 f'<td class="num" data-sort="{score}">{score:g}</td>', f'<td class="num" data-sort="{pct:.3f}">{pct:.1f}</td>']
+        for name in c.exercises:
+            info = (data.get("exercises") or {}).get(name) or {}
+            kind = category(data, name)
+            verdict = info.get("verdict") if kind == "s" else None
+            css = verdict or names[kind]
+            value = float(info.get("score") or 0)
+            shown = f"{value:g}" if info and kind != "n" else "—"
+            cells.append(f'<td class="cell st {e(css)}" data-sort="{value}" title="{e(name)}: {e(word(css if css in ("timeout", "memory", "crashed") else names[kind], lang))}">{e(shown)}</td>')
+        seconds = float(data.get("execution_time") or 0)
+        note = str(data.get("error") or data.get("problem") or "")[:120]
+        cells += [f'<td class="num" data-sort="{seconds:.3f}">{seconds:.1f}</td>', f"<td><small>{e(note)}</small></td>"]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (f'<h2 id="students">{e(word("table", lang))}</h2><p class="muted">{e(word("table_note", lang))}</p>'
+            f'<div class="wrap"><table class="sortable" id="student-table"><thead><tr>{"".join(head)}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def class_page(c: ClassData) -> str:
+    lang = c.lang
+    percents = [c.percent(d) for d in c.students.values()]
+    scores = [float(d.get("score") or 0) for d in c.students.values()]
+    all_passed = sum(1 for s in c.students if all(category(c.students[s], n) == "p" for n in c.exercises))
+    failures = sum(1 for d in c.students.values() if d.get("error"))
+    cards = [(str(len(c.students)), word("students", lang))]
+    if scores:
+        cards += [(f"{statistics.fmean(scores):.1f}", f'{word("mean", lang)} / {c.max_score:g}'),
+                  (f"{statistics.median(scores):g}", word("median", lang)),
+                  (f"{max(scores):g} · {min(scores):g}", f'{word("highest", lang)} · {word("lowest", lang)}'),
+                  (str(all_passed), word("all_passed", lang)), (str(failures), word("grading_failures", lang))]
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    body = [f'<h1>{e(word("class_report", lang))}</h1><p class="sub">{e(word("generated", lang))} {e(stamp)}'
+            f' · {len(c.students)} {e(word("students_count", lang))} · {len(c.exercises)} {e(word("exercises_count", lang))}</p>',
+            '<nav class="toc">' + "".join(f'<a href="#{k}">{e(word(w, lang))}</a>' for k, w in (
+                ("distribution", "score_distribution"), ("exercises", "per_exercise"), ("checks", "per_check"),
+                ("mistakes", "mistakes"), ("verdicts", "verdicts"), ("timing", "timing"), ("students", "table"))) + "</nav>",
+            '<div class="cards">' + "".join(f'<div class="card"><b>{e(v)}</b><span>{e(k)}</span></div>' for v, k in cards) + "</div>"]
+    if not c.students:
+        body.append(f'<p class="muted">{e(word("no_data", lang))}</p>')
+        return page(word("class_report", lang), lang, "\n".join(body))
+    body += [f'<h2 id="distribution">{e(word("score_distribution", lang))}</h2><div class="panel">{histogram_svg(percents, lang)}</div>',
+             section_exercises(c), section_checks(c), section_mistakes(c), section_verdicts(c), section_timing(c),
+             section_students(c)]
+    return page(word("class_report", lang), lang, "\n".join(body))
+
+
+def write_report(results: Path, lang: str, order: list[str] | None = None) -> Path:
+    """Write ``report.html`` and one page per student under ``results``; returns the report's path."""
+    from grader.report.json_result import write_atomic
+
+    students = load_results(results)
+    data = ClassData.build(students, lang, order)
+    folder = results / "students"
+    folder.mkdir(parents=True, exist_ok=True)
+    for student, result in students.items():
+        write_atomic(folder / f"{safe_name(student)}.html", student_page(student, result))
+    path = results / "report.html"
+    write_atomic(path, class_page(data))
+    return path
