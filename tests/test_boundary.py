@@ -357,3 +357,25 @@ def test_run_autograder_never_trusts_a_results_json_it_did_not_write(tmp_path):
     assert killed.returncode == 0
     result = json.loads((root / "results" / "results.json").read_text())
     assert result["score"] == 0 and "failed" in result["output"]
+
+
+@pytest.mark.skipif("landlock-files" not in LAYERS, reason="no Landlock on this kernel")
+def test_without_bubblewrap_landlock_alone_keeps_the_course_unreadable(tmp_path, monkeypatch):
+    from grader.sandbox import launcher
+
+    monkeypatch.setenv("GRADE_SANDBOX", "landlock")  # as in a container that forbids bubblewrap
+    launcher.close_all()
+    try:
+        source = ("import os\nROOT = %r\ndef attack():\n    out = {}\n"
+                  "    for p in (ROOT + '/solutions/ex05_losses/losses.py', '/etc/shadow', ROOT + '/.git/config'):\n"
+                  "        try:\n            open(p).read(5); out[p] = 'read'\n"
+                  "        except OSError as exc:\n            out[p] = type(exc).__name__\n"
+                  "    return out\n") % str(ROOT)
+        session = student_session(tmp_path, source)
+        try:
+            assert "bubblewrap" not in session.info.isolation and "landlock-files" in session.info.isolation
+            assert set(session.call("attack").values()) <= {"PermissionError", "FileNotFoundError"}
+        finally:
+            session.close()
+    finally:
+        launcher.close_all()
