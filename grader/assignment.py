@@ -16,6 +16,7 @@ from grader.i18n import Msg, TextLike
 from grader.judge import Options, Oracle, Reporter, exercise_limits, grade
 from grader.results import CheckResult, ExerciseResult, gradescope_tests
 from grader.sandbox.launcher import forking_supported, zygote
+from grader.source import shipped, untouched
 
 MAX_ZIP_FILES = 5000
 MAX_ZIP_BYTES = 500 * 1024 * 1024
@@ -245,11 +246,15 @@ class SharedSessions:
 
 
 def attempted(exercise: Exercise, path: Path | None) -> bool:
-    """Cheap test: is the student's file anything but the untouched stub?"""
+    """Cheap test: has the student changed anything of the stub as shipped (its ``stub.lock``)?"""
     if path is None:
         return False
+    if path.suffix != ".py":
+        return True
     try:
-        return path.suffix != ".py" or path.read_bytes() != exercise.stub_path.read_bytes()
+        stub = exercise.stub_path.read_text(encoding="utf-8") if exercise.stub_path.exists() else ""
+        prints = shipped(exercise.fingerprints, stub)
+        return not prints or not untouched(path.read_text(encoding="utf-8", errors="replace"), prints) >= set(prints)
     except OSError:
         return True
 

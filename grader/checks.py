@@ -218,6 +218,7 @@ class Ctx:
     notes: list[Detail] = field(default_factory=list)
     shared: dict[str, Any] = field(default_factory=dict)
     oracle: Callable[[], Session] | None = None
+    exercise: Any = None  # the catalog's Exercise (for the judge's secret); else found from reference_loader
 
     def once(self, key: str, thunk: Callable[[], Any]) -> Any:
         """Compute something once per grading run (a built model, a training) and share it between checks.
@@ -237,7 +238,7 @@ class Ctx:
     @property
     def key(self) -> bytes | None:
         """The judge's secret for this exercise (see :func:`judge_key`)."""
-        return judge_key(getattr(self.reference_loader, "__self__", None))
+        return judge_key(self.exercise if self.exercise is not None else getattr(self.reference_loader, "__self__", None))
 
     @property
     def rng(self) -> np.random.Generator:

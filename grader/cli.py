@@ -209,7 +209,12 @@ def check_command(
     if submission is None:
         from grader.state import Progress
 
-        Progress(catalog.root).record(item.name, result.score, result.max_score, result.status)
+        progress = Progress(catalog.root)
+        progress.record(item.name, result.score, result.max_score, result.status)
+        if result.passed and format is Format.text:  # the next step: the next exercise not passed yet
+            upcoming = next_item(catalog, progress, after=item.name)
+            message = Msg("all_done") if upcoming is None else Msg("next_exercise", id=upcoming.id, title=upcoming.title)
+            make_console().print(tr(message, lang_code), style="bold cyan", markup=False)
     raise typer.Exit(0 if result.passed else 1)
 
 
@@ -268,7 +273,7 @@ def watch_command(
     try:
         item = catalog.resolve(exercise)
         if item.kind == "quiz":
-            raise CatalogError(Msg("unknown_exercise", name=exercise))
+            raise CatalogError(Msg("watch_quiz", id=item.id))
         path = submission if submission is not None else item.stub_path
         if not path.is_file():
             raise CatalogError(Msg("missing_file", path=str(path)))
@@ -429,6 +434,7 @@ def batch_command(
     seed: Annotated[int, typer.Option(help="Base seed; each student's hidden inputs derive from it and their id.")] = 0,
     device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
     allow_unconfined: Annotated[bool, typer.Option("--allow-unconfined", help="Grade even where student code cannot be confined (no file or process boundary).")] = False,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Grade on a Dask cluster: tcp://HOST:8786, a scheduler file (.json), or local:N (N worker processes here). Needs dl-grader[cluster].")] = None,
     lang: LangOpt = None,
 ) -> None:
     """Instructor: grade a whole class (warm workers, a confined child per student), with a progress bar and a CSV."""
@@ -443,7 +449,8 @@ def batch_command(
     if not submissions.is_dir():
         raise _usage_error(Msg("missing_file", path=str(submissions)), lang_code)
     catalog = _catalog()
-    require_boundary(catalog.root, allow_unconfined, lang_code)
+    if not scheduler or scheduler.startswith("local"):  # a remote cluster's workers check their own boundary
+        require_boundary(catalog.root, allow_unconfined, lang_code)
     students = batch.find_students(submissions)
     key = batch.results_key(out)
     todo = batch.pending(students, out, resume, key)
@@ -465,7 +472,17 @@ def batch_command(
             if not console.is_terminal:
                 console.print(f"graded {student.id}", markup=False)
 
-        batch.run_batch(todo, out, runner, jobs or os.cpu_count() or 1, seed, lang_code, started, finished)
+        if scheduler:  # one task per student on Dask (grader/cluster.py); no Dask import without --scheduler
+            try:
+                from grader import cluster
+
+                cluster.run_batch(todo, out, catalog, scheduler, seed, lang_code, started, finished, key=key,
+                                  device=device.value, jobs=jobs, allow_unconfined=allow_unconfined)
+            except (ImportError, ConnectionError) as exc:  # no Dask here, no scheduler there, a bad --scheduler
+                make_console(stderr=True).print(f"--scheduler {scheduler}: {exc}", style="red", markup=False)
+                raise typer.Exit(2)
+        else:
+            batch.run_batch(todo, out, runner, jobs or os.cpu_count() or 1, seed, lang_code, started, finished)
     csv_path = batch.write_csv(catalog, out, students)
     report_path = write_class_report(out, lang_code, [e.name for e in catalog.items])  # report.html + students/*.html
     summary = batch.summarise(catalog, batch.load_results(out, students))

@@ -88,6 +88,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "이 컴퓨터에서는 학생 코드를 격리할 수 없습니다({missing}). 그래도 채점하려면 --allow-unconfined 옵션을 주세요.",
         "en": "Student code cannot be confined on this machine ({missing} missing). Pass --allow-unconfined to grade anyway.",
     },
+    "backend_not_supported": {
+        "ko": "이 연습은 {asked} 백엔드를 지원하지 않아 {used}에서 채점했습니다.",
+        "en": "This exercise does not run on {asked}; it was graded on {used}.",
+    },
+    "out_of_gpu_memory": {
+        "ko": "GPU 메모리 부족: 이 학생에게 허용된 GPU 메모리를 넘었습니다. 배치 크기나 모델 크기를 줄여 보세요.",
+        "en": "Ran out of GPU memory: used more than this student's share. Try a smaller batch or model.",
+    },
     "too_many_processes": {
         "ko": "프로세스가 너무 많습니다: 한 번에 {n}개까지만 만들 수 있습니다. fork나 subprocess를 반복해서 부르고 있지 않은지 확인하세요.",
         "en": "Too many processes: at most {n} may run at once. Look for fork() or subprocess calls in a loop.",
@@ -350,6 +358,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "watch_passed": {
         "ko": "{id} 통과! 계속 지켜봅니다. 다음 문제: `grade watch {next}`",
         "en": "{id} passes! Still watching. Next exercise: `grade watch {next}`",
+    },
+    "watch_quiz": {
+        "ko": "grade watch는 연습 문제(ex..)를 위한 명령입니다. 퀴즈는 이렇게 푸세요: grade {id}",
+        "en": "grade watch is for exercises (ex..). Take a quiz with: grade {id}",
     },
     "watch_stopped": {"ko": "지켜보기를 멈췄습니다.", "en": "Stopped watching."},
     "watch_unavailable": {

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,22 @@ if TYPE_CHECKING:
 from grader.submission import Extracted, extract, loadable_path, remove_loadable
 
 
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def default_backend() -> str:
+    """``KERAS_BACKEND`` when it names a backend Keras has, else TensorFlow."""
+    value = os.environ.get("KERAS_BACKEND", "tensorflow").strip().lower()
+    return value if value in BACKENDS else "tensorflow"
+
+
 @dataclass
 class Options:
     lang: str = "en"
     seed: int = 0
     device: str = "auto"
     hidden: bool = True  # run hidden checks where solutions/ is present
+    backend: str = field(default_factory=default_backend)  # Keras' backend: tensorflow, jax or torch
 
 
 class Reporter:
@@ -69,7 +80,14 @@ def open_session(exercise: Exercise, options: Options, reporter: Reporter, sourc
         limits=limits,
         on_event=reporter.event,
         root=exercise.folder.parent.parent,
+        backend=backend_for(exercise, options),
     )
+
+
+def backend_for(exercise: Exercise, options: Options) -> str:
+    """The backend this exercise runs on: the one asked for, where the exercise supports it."""
+    supported = exercise.meta.get("backends") or list(BACKENDS)
+    return options.backend if options.backend in supported else supported[0]
 
 
 class Oracle:
@@ -171,6 +189,9 @@ def grade(
             result.checks.append(_run_check(spec, session, exercise, options, unchanged, reporter, shared, oracle))
             result.checks[-1].seconds = time.monotonic() - check_started
         result.device = session.info.device if session.tensorflow else "cpu"
+        result.backend = session.backend if session.tensorflow else ""
+        if session.tensorflow and session.backend != options.backend:
+            result.notes.append(Msg("backend_not_supported", asked=options.backend, used=session.backend))
         result.isolation = list(session.info.isolation)
         if session.info.device_name:
             result.device += f" ({session.info.device_name})"

@@ -55,6 +55,12 @@ def split_markdown(text: str) -> list[str]:
     return ["\n".join(p).strip() for p in parts if any(s.strip() for s in p)]
 
 
+def notebook_commands(text: str, exercise_id: str) -> str:
+    """The statement's command lines as a notebook runs them: `grade hint ex05` → `hint("ex05")`, `grade ex05` → `check("ex05")`."""
+    text = text.replace(f"`grade hint {exercise_id}`", f'`hint("{exercise_id}")`')
+    return text.replace(f"`grade {exercise_id}`", f'`check("{exercise_id}")`')
+
+
 def install_source(lang: str, spec: str = INSTALL_SPEC) -> str:
     """The first cell: makes the grader importable only when it is missing (Colab).
 
@@ -90,7 +96,7 @@ def build_notebook(exercise: Exercise, lang: str, install: str = INSTALL_SPEC) -
     """The student notebook of ``exercise`` (an exercise or a quiz) in ``lang``."""
     cells = [new_code_cell(install_source(lang, install), id=cell_id(exercise, "install"), metadata=_meta(exercise, "install"))]
     statement = exercise.statement(lang) or f"# {exercise.id} {tr(exercise.title, lang)}"
-    for i, part in enumerate(split_markdown(statement), start=1):
+    for i, part in enumerate(split_markdown(notebook_commands(statement, exercise.id)), start=1):
         cells.append(new_markdown_cell(part, id=cell_id(exercise, f"statement-{i}"), metadata=_meta(exercise, "statement")))
     if exercise.kind == "quiz":
         cells += _quiz_cells(exercise, lang)

@@ -51,6 +51,7 @@ class ExerciseResult:
     lang: str
     device: str = "cpu"
     isolation: list[str] = field(default_factory=list)  # the sandbox's layers that were in force
+    backend: str = ""  # Keras' backend, for exercises that run Keras
     seconds: float = 0.0
     output: str = ""
     output_dropped: int = 0
@@ -154,6 +155,7 @@ def to_gradescope(result: ExerciseResult) -> dict[str, Any]:
         "seed": result.seed,
         "device": result.device,
         "isolation": result.isolation,
+        "backend": result.backend,
         "lang": lang,
         "grader_version": __version__,
     }

@@ -1,4 +1,4 @@
-"""`grade batch`: a class graded one process per student; bad submissions never stop or corrupt it."""
+"""`grade batch`: a class graded by warm workers, a confined child per student; bad submissions never stop or corrupt it."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def make_class(folder: Path) -> dict[str, str]:
     folder_student("s04_wrong_delta", (SAMPLES / "wrong_cee_no_delta.py").read_text(), "partial")
     folder_student("s05_hardcoded", (SAMPLES / "wrong_hardcoded_example.py").read_text(), "partial")
     for i, (kind, source) in enumerate(BROKEN.items(), start=6):
-        zero = kind in ("exiting", "syntax_error", "hanging")  # a timeout uses up the exercise's time budget
+        zero = kind in ("exiting", "syntax_error")  # a hanging function costs that function's checks only
         folder_student(f"s{i:02d}_{kind}", source, "zero" if zero else ("full" if kind == "flooding" else "partial"))
     with zipfile.ZipFile(folder / "s12_zipped.zip", "w") as z:
         z.writestr("exercises/ex05_losses/losses.py", REF)

@@ -219,3 +219,11 @@ def test_grade_all_live_status_names_the_item_being_graded():
     assert reporter.label == "Grading ex08_activations (2/2)"
     reporter.status("Grading")
     assert reporter.label == "Grading ex08_activations (2/2) · Grading"
+
+
+def test_passing_in_place_points_to_the_next_exercise(tmp_path):
+    course = _mini_course(tmp_path)
+    shutil.copy(REFERENCE, course / "exercises" / "ex05_losses" / "losses.py")  # the student's finished stub, in place
+    proc = run_grade("ex05", "--lang", "en", "--seed", "1", env={"GRADE_ROOT": str(course)})
+    assert proc.returncode == 0 and "10/10" in proc.stdout
+    assert "Next: ex08" in proc.stdout and "`grade ex08`" in proc.stdout

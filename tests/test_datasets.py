@@ -174,3 +174,26 @@ def test_importing_datasets_never_imports_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+# --- held-out images that are not verbatim rows -------------------------------------------------
+
+
+def test_perturb_images_keeps_shape_range_and_is_deterministic():
+    x = datasets.digits(0).x_test[:50]
+    a = datasets.perturb_images(x, np.random.default_rng(1))
+    b = datasets.perturb_images(x, np.random.default_rng(1))
+    assert a.shape == x.shape and a.dtype == np.float32
+    assert 0.0 <= a.min() and a.max() <= 1.0
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, datasets.perturb_images(x, np.random.default_rng(2)))
+    change = np.abs(a - x).reshape(len(x), -1).sum(axis=1)
+    assert np.all(change > 0.5)  # every image changed ...
+    assert np.mean(np.abs(a - x)) < 0.15  # ... but stays close to a digit
+
+
+def test_digits_split_seed_replaces_the_shuffle():
+    a, b = datasets.digits(0, split_seed=123), datasets.digits(0, split_seed=123)
+    assert _same(a, b)
+    assert not np.array_equal(a.x_test, datasets.digits(0).x_test)
+    assert [x.shape for x in a] == [x.shape for x in datasets.digits(0)]

@@ -166,8 +166,8 @@ def test_a_tensorflow_reference_pasted_in_place_scores_full_marks(course):
     assert result["score"] == result["max_score"] > 0, statuses(result)
 
 
-def test_in_place_grading_does_not_depend_on_the_folder_or_a_stale_stub_file(course, tmp_path):
-    """A notebook-style run (--submission of a copy) and in place agree, and the stub file is never the yardstick."""
+def test_in_place_and_a_copy_graded_with_submission_agree(course, tmp_path):
+    """The same file scores the same in place and as --submission from elsewhere: the stub file is not the yardstick."""
     paste_reference(course, "ex05")
     in_place = graded(grade(course, "ex05", "--format", "json", "--seed", "3"))
     elsewhere = shutil.copy(course / "exercises/ex05_losses/losses.py", tmp_path / "losses.py")

@@ -82,6 +82,7 @@ def test_exercise_notebook_has_statement_tagged_stub_scratch_and_check_cells(exe
     statement = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     first_line = (exercise.statement("ko").strip() or exercise.title["ko"]).splitlines()[0]
     assert first_line in statement
+    assert f"grade hint {exercise.id}" not in statement and f"`grade {exercise.id}`" not in statement
 
 
 @pytest.mark.parametrize("quiz", QUIZZES, ids=_id)

@@ -152,6 +152,7 @@ def test_report_in_korean(results, tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = _text(copy / "report.html")
     assert '<html lang="ko">' in text and "학급 채점 리포트" in text and "평균(np.mean)을 구했습니다" in text
+    _parse(text)
     assert '<html lang="ko">' in _text(copy / "students" / "bob.html")  # bob was graded in Korean
     assert '<html lang="en">' in _text(copy / "students" / "alice.html")
 
@@ -255,6 +256,14 @@ def test_batch_writes_the_report(tmp_path):
     proc = run_grade("batch", str(subs), "--out", str(tmp_path / "out"), "--jobs", "1", "--lang", "en", timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (tmp_path / "out" / "report.html").is_file() and (tmp_path / "out" / "students" / "amy.html").is_file()
+    amy = json.loads(_text(tmp_path / "out" / "amy.json"))
+    forged = {**amy, "student": "zed", "score": 221.0}
+    (tmp_path / "out" / "zed.json").write_text(json.dumps(forged), encoding="utf-8")  # not signed by the batch
+    proc = run_grade("report", str(tmp_path / "out"), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    text = _text(tmp_path / "out" / "report.html")
+    assert "students/amy.html" in text and "students/zed.html" not in text and "zed.json" in text
+    _parse(text)
 
 
 # --- a real browser ---------------------------------------------------------------------------------

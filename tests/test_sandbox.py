@@ -52,7 +52,8 @@ def test_infinite_loop_submission_scores_zero_for_that_function_and_json_is_vali
 def test_sys_exit_at_import_scores_zero(tmp_path):
     result, code, _ = grade_json(tmp_path, "import sys\nsys.exit(0)\n" + GOOD.read_text())
     assert code == 1 and result["score"] == 0
-    assert "sys.exit" in result["tests"][0]["output"]
+    assert "sys.exit" in result["output"]  # said once, at the top
+    assert all("did not load" in t["output"] for t in result["tests"])
 
 
 def test_os_exit_inside_a_function_scores_zero_for_its_checks(tmp_path):

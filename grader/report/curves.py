@@ -103,7 +103,28 @@ def with_curves(details: list[Any], notes: Sequence[Any]) -> list[Any]:
 _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # braille dot bits by (row, column)
 
 
+class Chart:
+    """A rich renderable that draws :func:`chart_lines` as wide as the cell it is in allows (at most 40 columns)."""
+
+    def __init__(self, series: Series, lang: str, width: int = 40, height: int = 6) -> None:
+        self.series, self.lang, self.width, self.height = series, lang, width, height
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        room = max(10, min(self.width, options.max_width - 12))
+        yield chart_lines(self.series, self.lang, room, self.height)
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement(22, min(options.max_width, self.width + 12))
+
+
 def chart_text(series: Series, lang: str, width: int = 40, height: int = 6) -> Any:
+    """The terminal's chart of a curve: a renderable that fits its table cell."""
+    return Chart(series, lang, width, height)
+
+
+def chart_lines(series: Series, lang: str, width: int = 40, height: int = 6) -> Any:
     """A rich ``Text``: the lines as braille dots, y axis labelled with min/max, x with the epochs."""
     from rich.text import Text
 
@@ -144,7 +165,8 @@ def chart_text(series: Series, lang: str, width: int = 40, height: int = 6) -> A
                 dot(x0 + (x1 - x0) * s / steps, y0 + (y1 - y0) * s / steps, index)
         if len(points) == 1:
             dot(*points[0], index)
-    labels = [f"{high:.4g}", f"{low:.4g}"]
+    tick = _ticks(low, high)
+    labels = [tick(high), tick(low)]
     pad = max(len(label) for label in labels)
     text = Text()
     text.append_text(title)

@@ -17,25 +17,59 @@ from pathlib import Path
 from typing import Any
 
 from grader.report.html_student import check_title, exercise_tests, is_hidden, safe_name, student_page, test_status
+from grader.report.html_charts import bar, histogram_svg, keys, timing_svg
 from grader.report.html_style import e, page, word
 from grader.report.structured import VERDICTS
 
 SYSTEM = ("timeout", "memory", "crashed")
-#: Bar segments: passed, failing, not attempted, a verdict not about the code, not submitted / not graded.
-SEGMENTS = (("p", "passed"), ("f", "failing"), ("t", "not_attempted"), ("s", "crashed"), ("n", "not_submitted"))
 
 
-def load_results(folder: Path) -> dict[str, dict]:
-    """Every student's result JSON in ``folder`` (other JSON files and broken ones are skipped)."""
+def batch_key(folder: Path) -> bytes | None:
+    """The key `grade batch` signs its results with, when this folder has one (never created here)."""
+    try:
+        from grader import batch
+
+        return batch.results_key(folder) if (folder / batch.KEY_FILE).is_file() else None
+    except (ImportError, AttributeError, OSError):
+        return None
+
+
+def load_results(folder: Path, key: bytes | None = None, left_out: list[str] | None = None) -> dict[str, dict]:
+    """Every student's result JSON in ``folder`` (other JSON files and broken ones are skipped).
+
+    With ``key`` (a batch's results folder), a file the batch did not sign is left out and named in ``left_out``.
+    """
     loaded: dict[str, dict] = {}
     for path in sorted(folder.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and isinstance(data.get("score"), (int, float)) and "tests" in data:
-            loaded[str(data.get("student") or path.stem)] = data
+        if not (isinstance(data, dict) and isinstance(data.get("score"), (int, float)) and "tests" in data):
+            continue
+        if key is not None:
+            from grader import batch
+
+            if not batch.verified(path, key):
+                if left_out is not None:
+                    left_out.append(path.name)
+                continue
+        loaded[str(data.get("student") or path.stem)] = data
     return loaded
+
+
+def page_names(students: dict[str, dict]) -> dict[str, str]:
+    """Each student's page file name: their id made safe, numbered when two ids make the same name."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for student in sorted(students):
+        base = safe_name(student)
+        name, n = base, 2
+        while name.lower() in used:
+            name, n = f"{base}-{n}", n + 1
+        used.add(name.lower())
+        names[student] = name
+    return names
 
 
 def whole_verdict(data: dict) -> str | None:
@@ -66,6 +100,8 @@ class ClassData:
     students: dict[str, dict]
     exercises: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, students: dict[str, dict], lang: str, order: list[str] | None = None) -> "ClassData":
@@ -79,7 +115,7 @@ class ClassData:
                 if isinstance(title, dict) and name not in titles:
                     titles[name] = title.get(lang) or title.get("en") or ""
         present = {n for d in students.values() for n in (d.get("exercises") or {})}
-        return cls(lang, students, [n for n in seen if n in present], titles)
+        return cls(lang, students, [n for n in seen if n in present], titles, page_names(students))
 
     def percent(self, data: dict) -> float:
         top = float(data.get("max_score") or 0) or self.max_score
@@ -88,78 +124,6 @@ class ClassData:
     @property
     def max_score(self) -> float:
         return max((float(d.get("max_score") or 0) for d in self.students.values()), default=0.0)
-
-
-# --- SVG charts ---------------------------------------------------------------------------------
-
-
-def histogram_svg(percents: list[float], lang: str, width: int = 1080, height: int = 250) -> str:
-    bins = [0] * 10
-    for p in percents:
-        bins[min(9, max(0, int(p // 10)))] += 1
-    top = max(bins) or 1
-    left, bottom, pad = 40, 36, 16
-    w, h = width - left - pad, height - bottom - pad
-    bw = w / 10
-    parts = [f'<svg class="chart wide" id="histogram" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{e(word("score_distribution", lang))}</title>']
-    for k in range(0, top + 1, max(1, -(-top // 4))):
-        y = pad + h - k / top * h
-        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{k}</text>')
-    for i, count in enumerate(bins):
-        x, bh = left + i * bw, count / top * h
-        colour = "#dc2626" if i < 5 else "#f59e0b" if i < 7 else "#16a34a"
-        label = f"{i * 10}–{100 if i == 9 else i * 10 + 9}%"
-        parts.append(f'<rect class="bin" x="{x + 3:.1f}" y="{pad + h - bh:.1f}" width="{bw - 6:.1f}" height="{bh:.1f}" '
-                     f'rx="3" fill="{colour}"><title>{e(label)}: {count}</title></rect>')
-        if count:
-            parts.append(f'<text x="{x + bw / 2:.1f}" y="{pad + h - bh - 4:.1f}" text-anchor="middle" class="lbl">{count}</text>')
-        parts.append(f'<text x="{x + bw / 2:.1f}" y="{pad + h + 16}" text-anchor="middle" class="tick">{i * 10}</text>')
-    if percents:
-        for value, name, dash in ((statistics.fmean(percents), word("mean", lang), "5 4"),
-                                  (statistics.median(percents), word("median", lang), "2 3")):
-            x = left + value / 100 * w
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{pad}" y2="{pad + h}" stroke="#1f2937" '
-                         f'stroke-dasharray="{dash}"><title>{e(name)} {value:.1f}%</title></line>')
-    parts.append(f'<text x="{left + w / 2:.1f}" y="{height - 4}" text-anchor="middle" class="axis">%</text></svg>')
-    return "".join(parts)
-
-
-def timing_svg(times: list[tuple[str, float]], lang: str, width: int = 1080, height: int = 190) -> str:
-    shown = sorted(times, key=lambda item: -item[1])[:120]
-    top = max((t for _, t in shown), default=0.0) or 1.0
-    left, bottom, pad = 48, 20, 12
-    w, h = width - left - pad, height - bottom - pad
-    bw = min(28.0, w / max(1, len(shown)))
-    parts = [f'<svg class="chart wide" id="timing" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>{e(word("timing", lang))}</title>']
-    for k in range(5):
-        value = top * k / 4
-        y = pad + h - value / top * h
-        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{value:.{0 if top >= 20 else 1}f}s</text>')
-    for i, (student, seconds) in enumerate(shown):
-        bh = seconds / top * h
-        parts.append(f'<rect x="{left + i * bw + min(2, bw * 0.15):.1f}" y="{pad + h - bh:.1f}" '
-                     f'width="{max(1.0, bw - 2 * min(2, bw * 0.15)):.1f}" height="{bh:.1f}" fill="#60a5fa">'
-                     f"<title>{e(student)}: {seconds:.1f} s</title></rect>")
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def bar(counts: dict[str, int], total: int) -> str:
-    cells = "".join(f'<i class="{key}" style="width:{100 * counts.get(key, 0) / total:.2f}%"></i>'
-                    for key, _ in SEGMENTS if total and counts.get(key))
-    return f'<div class="bar">{cells}</div>'
-
-
-def keys(lang: str) -> str:
-    colours = {"p": "var(--pass)", "f": "var(--fail)", "t": "var(--todo)", "s": "var(--sys)", "n": "#cbd5e1"}
-    names = {"s": f'{word("timeout", lang)} / {word("memory", lang)} / {word("crashed", lang)}'}
-    return '<div class="keys">' + "".join(
-        f'<span><i style="background:{colours[k]}"></i>{e(names.get(k) or word(w, lang))}</span>' for k, w in SEGMENTS
-    ) + "</div>"
 
 
 # --- sections -----------------------------------------------------------------------------------
@@ -245,9 +209,17 @@ def section_mistakes(c: ClassData, limit: int = 15) -> str:
         checks = ", ".join(t for t, _ in where[key].most_common(3))
         out.append(f'<li><span class="count" title="{len(who[key])} {e(word("mistake_students", lang))}">{len(who[key])}</span>'
                    f'<div><span class="badge st failing">{e(key[0])}</span> <small>{e(checks)}</small>'
-                   f'<div>{e(texts[key])}</div></div></li>')
+                   f'<div>{e(texts[key])}</div>{_who(c, who[key])}</div></li>')
     out.append("</ol>")
     return "".join(out)
+
+
+def _who(c: ClassData, students: set[str], shown: int = 12) -> str:
+    """The students a mistake was explained to, linked to their pages (the first few, then how many more)."""
+    names = sorted(students)
+    links = ", ".join(f'<a href="students/{e(c.pages[s])}.html">{e(s)}</a>' for s in names[:shown] if s in c.pages)
+    more = f" +{len(names) - shown}" if len(names) > shown else ""
+    return f'<div class="who"><small>{links}{e(more)}</small></div>'
 
 
 def section_verdicts(c: ClassData) -> str:
@@ -272,7 +244,7 @@ def section_verdicts(c: ClassData) -> str:
     cell = lambda v, n: f'<td class="num"><span class="badge st {v}">{n}</span></td>' if n else '<td class="num">·</td>'
     body = "".join(f"<tr><td>{e(name)}</td>" + "".join(cell(v, counts[v]) for v in (*VERDICTS, "error")) + "</tr>"
                    for name, counts in rows)
-    failures = [f'<li><a href="students/{e(safe_name(s))}.html">{e(s)}</a>: {e(str(d.get("error"))[:300])}</li>'
+    failures = [f'<li><a href="students/{e(c.pages[s])}.html">{e(s)}</a>: {e(str(d.get("error"))[:300])}</li>'
                 for s, d in sorted(c.students.items()) if d.get("error")]
     extra = (f'<h3 class="sub2">{e(word("grading_failures", lang))}</h3><ul>{"".join(failures)}</ul>') if failures else ""
     table = (f'<div class="wrap"><table id="verdict-table"><thead><tr><th>{e(word("exercise", lang))}</th>{head}</tr>'
@@ -303,7 +275,7 @@ def section_students(c: ClassData) -> str:
     rows = []
     for student, data in sorted(c.students.items()):
         score, pct = float(data.get("score") or 0), c.percent(data)
-        cells = [f'<td data-sort="{e(student)}"><a href="students/{e(safe_name(student))}.html">{e(student)}</a></td>',
+        cells = [f'<td data-sort="{e(student)}"><a href="students/{e(c.pages[student])}.html">{e(student)}</a></td>',
                  f'<td class="num" data-sort="{score}">{score:g}</td>', f'<td class="num" data-sort="{pct:.3f}">{pct:.1f}</td>']
         for name in c.exercises:
             info = (data.get("exercises") or {}).get(name) or {}
@@ -341,6 +313,8 @@ def class_page(c: ClassData) -> str:
                 ("distribution", "score_distribution"), ("exercises", "per_exercise"), ("checks", "per_check"),
                 ("mistakes", "mistakes"), ("verdicts", "verdicts"), ("timing", "timing"), ("students", "table"))) + "</nav>",
             '<div class="cards">' + "".join(f'<div class="card"><b>{e(v)}</b><span>{e(k)}</span></div>' for v, k in cards) + "</div>"]
+    if c.left_out:
+        body.append(f'<div class="callout problem"><b>{e(word("unsigned", lang))}</b>{e(", ".join(c.left_out[:50]))}</div>')
     if not c.students:
         body.append(f'<p class="muted">{e(word("no_data", lang))}</p>')
         return page(word("class_report", lang), lang, "\n".join(body))
@@ -354,12 +328,18 @@ def write_report(results: Path, lang: str, order: list[str] | None = None) -> Pa
     """Write ``report.html`` and one page per student under ``results``; returns the report's path."""
     from grader.report.json_result import write_atomic
 
-    students = load_results(results)
+    left_out: list[str] = []
+    students = load_results(results, batch_key(results), left_out)
     data = ClassData.build(students, lang, order)
+    data.left_out = left_out
     folder = results / "students"
     folder.mkdir(parents=True, exist_ok=True)
     for student, result in students.items():
-        write_atomic(folder / f"{safe_name(student)}.html", student_page(student, result))
+        write_atomic(folder / f"{data.pages[student]}.html", student_page(student, result))
+    current = {f"{name}.html" for name in data.pages.values()}
+    for stale in folder.glob("*.html"):  # a page from an earlier report whose result is gone (or no longer signed)
+        if stale.name not in current:
+            stale.unlink(missing_ok=True)
     path = results / "report.html"
     write_atomic(path, class_page(data))
     return path

@@ -8,7 +8,6 @@ escaped, and hidden checks never show an expected value (a hidden check's table 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from grader.feedback import Series
 from grader.i18n import Msg, tr

@@ -214,6 +214,7 @@ WORDS = {
     "seconds": ("초", "s"),
     "count": ("학생 수", "Students"),
     "no_data": ("결과 파일이 없습니다.", "No result files."),
+    "unsigned": ("이 채점(batch)이 서명하지 않은 결과 파일은 뺐습니다", "Result files this batch did not sign were left out"),
 }
 
 

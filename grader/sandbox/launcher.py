@@ -26,16 +26,19 @@ class LaunchError(Exception):
     """The worker could not be started or could not fork a child."""
 
 
-def child_env(device: str) -> dict[str, str]:
+def child_env(device: str, backend: str = "tensorflow") -> dict[str, str]:
     """The only environment a sandboxed process gets: nothing of the judge's (no seed, tokens or paths)."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
            "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
            "OMP_NUM_THREADS": str(min(os.cpu_count() or 1, 4)), "MPLBACKEND": "Agg"}
-    for key in ("KERAS_BACKEND", "LD_LIBRARY_PATH"):
-        if key in os.environ:
-            env[key] = os.environ[key]
+    env["KERAS_BACKEND"] = backend
+    env["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"  # JAX takes GPU memory as it needs it, not 75 % at start
+    if "LD_LIBRARY_PATH" in os.environ:
+        env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
     if device == "cpu":
-        env["CUDA_VISIBLE_DEVICES"] = "-1"
+        env["CUDA_VISIBLE_DEVICES"] = "-1" if backend == "tensorflow" else ""
+        if backend == "jax":
+            env["JAX_PLATFORMS"] = "cpu"
     elif "CUDA_VISIBLE_DEVICES" in os.environ:
         env["CUDA_VISIBLE_DEVICES"] = os.environ["CUDA_VISIBLE_DEVICES"]
     return env
@@ -108,8 +111,8 @@ class Child:
 class Zygote:
     """A warm worker in the outer boundary: numpy (and TensorFlow) imported once, forks on request."""
 
-    def __init__(self, tensorflow: bool, device: str, root: Path | None) -> None:
-        self.tensorflow, self.device, self.root = tensorflow, device, root
+    def __init__(self, tensorflow: bool, device: str, root: Path | None, backend: str = "tensorflow") -> None:
+        self.tensorflow, self.device, self.root, self.backend = tensorflow, device, root, backend
         self.proc: subprocess.Popen | None = None
         self.sock: socket.socket | None = None
         self.info: dict | None = None
@@ -133,7 +136,7 @@ class Zygote:
         try:
             self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
-                                         env=child_env(self.device), start_new_session=True,
+                                         env=child_env(self.device, self.backend), start_new_session=True,
                                          cwd="/tmp" if os.path.isdir("/tmp") else None)
         finally:
             theirs.close()
@@ -186,7 +189,7 @@ class Zygote:
         try:
             if not self.bwrap:
                 config = {**config, "read": boundary.read_paths(self.root)}
-            config = {**config, "env": child_env(self.device)}
+            config = {**config, "env": child_env(self.device, self.backend)}
             assert self.sock is not None
             socket.send_fds(self.sock, [json.dumps({"config": config}).encode()], mine)
             reply = self._receive(30)
@@ -228,16 +231,17 @@ _ZYGOTES: dict[tuple, Zygote] = {}
 _REGISTRY_LOCK = threading.Lock()
 
 
-def zygote(tensorflow: bool, device: str, root: Path | None) -> Zygote:
+def zygote(tensorflow: bool, device: str, root: Path | None, backend: str = "tensorflow") -> Zygote:
     """The shared warm worker of this process for that kind of session (``auto`` without a GPU is ``cpu``)."""
     from grader.sandbox.session import gpu_present
 
     if device == "auto" and not gpu_present():
         device = "cpu"
-    key = (tensorflow, device)  # the oracle (no course root) shares the students' TensorFlow worker
+    backend = backend if tensorflow else "none"  # a numpy worker imports no Keras at all
+    key = (tensorflow, device, backend)  # the oracle (no course root) shares the students' worker
     with _REGISTRY_LOCK:
         if key not in _ZYGOTES:
-            _ZYGOTES[key] = Zygote(tensorflow, device, root)
+            _ZYGOTES[key] = Zygote(tensorflow, device, root, backend)
         elif root is not None and _ZYGOTES[key].root is None:
             _ZYGOTES[key].root = root  # bound from its next start
         return _ZYGOTES[key]
@@ -258,10 +262,10 @@ def forking_supported() -> bool:
 class PlainChild(Child):
     """The fallback without any boundary (macOS, ``GRADE_SANDBOX=none``): a fresh interpreter per session."""
 
-    def __init__(self, config: dict, device: str) -> None:
+    def __init__(self, config: dict, device: str, backend: str = "tensorflow") -> None:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        env = {**child_env(device)}
+        env = {**child_env(device, backend)}
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-B", "-s", "-c", _PLAIN_BOOT, str(boundary.GRADER_DIR.parent), str(req_r), str(resp_w)],

@@ -120,9 +120,11 @@ class Session:
         limits: Limits | None = None,
         on_event: Callable[[dict], None] | None = None,
         root: Path | None = None,
+        backend: str = "tensorflow",
     ) -> None:
         self.tensorflow = tensorflow
         self.root = root
+        self.backend = backend
         self.device = device
         self.seed = seed
         self.limits = limits or Limits()
@@ -162,9 +164,9 @@ class Session:
         """Ask for the child now; the warm worker imports what it needs while the judge goes on."""
         self.started, self.ready = True, False
         if launcher.forking_supported():
-            launcher.zygote(self.tensorflow, self.device, self.root).start()
+            launcher.zygote(self.tensorflow, self.device, self.root, self.backend).start()
         else:
-            self._attach(PlainChild(self.config(), self.device))
+            self._attach(PlainChild(self.config(), self.device, self.backend))
         return self
 
     def _attach(self, child: Child) -> None:
@@ -183,7 +185,7 @@ class Session:
         deadline = time.monotonic() + self.limits.startup_seconds
         if self.child is None:
             try:
-                worker = launcher.zygote(self.tensorflow, self.device, self.root)
+                worker = launcher.zygote(self.tensorflow, self.device, self.root, self.backend)
                 self._attach(worker.spawn(self.config(), self.limits.startup_seconds))
             except LaunchError as exc:
                 self.dead = Verdict("start", Msg("start_failed", how=str(exc)[:300]))
@@ -391,6 +393,8 @@ class Session:
                 self.dead = Verdict("protocol", Msg("protocol", how="malformed error report"))
                 raise self.dead
             err = {**err, "message": err.get("message", "")[:2000], "traceback": str(err.get("traceback", ""))[:4000]}
+            if err.get("type") == "GPUMemoryError":
+                raise Verdict("gpu_memory", Msg("out_of_gpu_memory"))
             if err.get("type") == "MemoryError":
                 raise Verdict("memory", Msg("out_of_memory", mb=self.limits.memory_mb))
             raise StudentRaised(err)

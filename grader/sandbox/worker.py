@@ -44,6 +44,8 @@ class Worker:
         type_module = type(value).__module__ or ""
         if type_module.startswith(("tensorflow", "keras", "tf_keras")) and hasattr(value, "numpy"):
             return np.asarray(value.numpy())
+        if type_module.startswith("torch") and hasattr(value, "detach"):
+            return np.asarray(value.detach().cpu().numpy())
         if hasattr(value, "__array__") and not isinstance(value, type):
             arr = np.asarray(value)
             if arr.dtype.kind in wire.NUMERIC_KINDS:
@@ -58,7 +60,10 @@ class Worker:
                 raise wire.WireError(f"no object #{body.id}") from None
         if tag == "tensor":
             array, dtype = body
-            return self.tf.constant(array, dtype=dtype) if self.tf else array
+            if self.tf is not None:
+                return self.tf.constant(array, dtype=dtype)
+            keras = sys.modules.get("keras")
+            return keras.ops.convert_to_tensor(array, dtype=dtype) if keras is not None else array
         if tag == "fn":
             source, params = body
             return eval(source, {"np": self.np, "__builtins__": __builtins__, **params})  # trusted judge code
@@ -84,7 +89,7 @@ class Worker:
 
     def op_load(self, source: str, filename: str) -> dict:
         """Run the student's file, sent as text: the sandbox never needs to see the student's folder."""
-        _seed_everything(self.config, self.tf is not None)
+        _seed_everything(self.config, "keras" in sys.modules)
         self.handles.clear()
         module = types.ModuleType("submission")
         module.__file__ = filename
@@ -136,7 +141,7 @@ class Worker:
 
     def op_run(self, code: str, bindings: dict, keep: Any = "auto") -> dict:
         namespace = {"np": self.np, "tf": self.tf, "module": self.module, "emit": self.epoch_event, **bindings}
-        if self.tf is not None:
+        if "keras" in sys.modules:
             import keras
 
             namespace["keras"] = keras
@@ -163,6 +168,8 @@ class Worker:
                 reply = {"error": {"type": "SystemExit", "message": repr(exc.code), "traceback": ""}}
             except BaseException as exc:  # student code may raise anything, KeyboardInterrupt included
                 reply = {"error": self.describe_error(exc)}
+                if is_gpu_memory_error(exc):
+                    reply["error"]["type"] = "GPUMemoryError"
             reply["id"] = rid
             try:
                 self.send(reply)
@@ -195,30 +202,51 @@ def _seed_everything(config: dict, tensorflow: bool) -> None:
 
 
 def _device_info(tf: Any) -> dict:
-    """The device TensorFlow will use, asked after the fork (CUDA must not start in the zygote)."""
+    """The device Keras will use, asked after the fork (CUDA must not start in the zygote)."""
     info: dict[str, Any] = {"device": "cpu"}
-    if tf is None:
-        return info
-    gpus = tf.config.list_physical_devices("GPU")
-    for gpu in gpus:
-        try:
-            tf.config.experimental.set_memory_growth(gpu, True)
-        except (RuntimeError, ValueError):
-            pass
-    if gpus:
-        info["device"] = "gpu"
-        try:
-            info["device_name"] = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "")
-        except (RuntimeError, ValueError):
-            pass
+    keras = sys.modules.get("keras")
+    backend = keras.backend.backend() if keras is not None else None
+    if backend == "tensorflow" and tf is not None:
+        gpus = tf.config.list_physical_devices("GPU")
+        for gpu in gpus:
+            try:
+                tf.config.experimental.set_memory_growth(gpu, True)
+            except (RuntimeError, ValueError):
+                pass
+        if gpus:
+            info["device"] = "gpu"
+            try:
+                info["device_name"] = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "")
+            except (RuntimeError, ValueError):
+                pass
+    elif backend == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        if device.platform == "gpu":
+            info.update(device="gpu", device_name=str(getattr(device, "device_kind", "")))
+    elif backend == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            info.update(device="gpu", device_name=torch.cuda.get_device_name(0))
     return info
+
+
+GPU_MEMORY_ERRORS = ("ResourceExhaustedError", "OutOfMemoryError")
+
+
+def is_gpu_memory_error(exc: BaseException) -> bool:
+    """Out of GPU memory, whichever backend said it."""
+    name = type(exc).__name__
+    return name in GPU_MEMORY_ERRORS or (name == "XlaRuntimeError" and "RESOURCE_EXHAUSTED" in str(exc))
 
 
 def serve_forked(fd_in: int, fd_out: int, config: dict, info: dict) -> None:
     """The student's process, forked from a warm zygote and already confined."""
     worker = Worker(fd_in, fd_out, config)
     worker.np = sys.modules["numpy"]
-    worker.tf = sys.modules.get("tensorflow") if info.get("tensorflow") else None
+    worker.tf = sys.modules.get("tensorflow") if info.get("tensorflow") else None  # None on JAX and PyTorch
     try:
         info = {**info, **_device_info(worker.tf)}
     except BaseException as exc:  # noqa: BLE001 - reported to the judge

@@ -30,13 +30,16 @@ def _ready_imports(tensorflow: bool) -> dict[str, Any]:
     from grader.sandbox import worker  # noqa: F401  (imported once, before any fork)
 
     info: dict[str, Any] = {"tensorflow": None}
-    if tensorflow:
+    if tensorflow:  # a Keras worker, on the backend KERAS_BACKEND names
         import keras
-        import tensorflow as tf
 
         from grader import keras_facts  # noqa: F401
 
-        info.update(tensorflow=tf.__version__, keras=keras.__version__)
+        info.update(keras=keras.__version__, backend=keras.backend.backend())
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            info["tensorflow"] = tf.__version__
     return info
 
 
