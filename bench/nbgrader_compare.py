@@ -235,7 +235,7 @@ def grader_submissions(folder: Path, n: int) -> None:
 def grade_batch(submissions: Path, results: Path, jobs: int, env: dict) -> tuple[float, dict]:
     shutil.rmtree(results, ignore_errors=True)
     command = [sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(results), "--jobs", str(jobs), "--seed", "1"]
-    started = time.perf_counter()
+    started, clock = time.perf_counter(), time.time()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
@@ -247,7 +247,17 @@ def grade_batch(submissions: Path, results: Path, jobs: int, env: dict) -> tuple
         per = data.get("exercises") or {}
         scores.append(sum(float(per.get(e, {}).get("score", 0)) for e in EXERCISES))
         isolation.add(",".join(data.get("isolation") or []))
-    return seconds, {"scores": scores, "isolation": sorted(isolation)}
+    return seconds, {"scores": scores, "isolation": sorted(isolation),
+                     **pace(clock, [p.stat().st_mtime for p in results.glob("student*.json")])}
+
+
+def pace(clock: float, finished: list[float]) -> dict:
+    """From when each student's result appeared: the wait for the first, then seconds per further student."""
+    finished = sorted(finished)
+    if not finished:
+        return {}
+    steady = (finished[-1] - finished[0]) / (len(finished) - 1) if len(finished) > 1 else None
+    return {"first_result_after": finished[0] - clock, "steady_per_submission": steady}
 
 
 def run(n: int, env: dict) -> dict:
@@ -262,8 +272,11 @@ def run(n: int, env: dict) -> dict:
         ensure_nbgrader()
         course = BENCH / "nbgrader-course"
         build_course(course, n)
+        clock = time.time()
         seconds = nbgrader(course, "autograde", "ps1", "--force")
-        out["nbgrader"] = {"seconds": seconds, "per_submission": seconds / n, "scores": nbgrader_scores(course)}
+        graded = [p.stat().st_mtime for p in (course / "autograded").glob("*/ps1/ps1.ipynb")]
+        out["nbgrader"] = {"seconds": seconds, "per_submission": seconds / n, "scores": nbgrader_scores(course),
+                           **pace(clock, graded)}
     except Skip as exc:
         out["nbgrader"] = {"skipped": str(exc)}
     return out

@@ -22,14 +22,21 @@ SMALL_FILE = "def answer():\n    return 42\n"
 
 
 def smaps(pid: int) -> dict[str, float]:
-    """RSS and PSS in MB from /proc/<pid>/smaps_rollup (PSS splits pages shared with the zygote)."""
-    values = {}
+    """RSS, PSS and USS (private pages) in MB from /proc/<pid>/smaps_rollup.
+
+    PSS splits each shared page among every process mapping it (the zygote's forks, but also any
+    other process on the machine using the same TensorFlow libraries); USS counts only the pages no
+    other process maps (for a forked child: what it added); ``anon`` is the anonymous (heap) part
+    of RSS, which another worker could not share.
+    """
+    fields = {}
     with open(f"/proc/{pid}/smaps_rollup") as rollup:
         for line in rollup:
             parts = line.split()
-            if parts and parts[0] in ("Rss:", "Pss:"):
-                values[parts[0][:-1].lower()] = int(parts[1]) / 1024
-    return values
+            if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
+                fields[parts[0][:-1]] = int(parts[1]) / 1024
+    return {"rss": fields.get("Rss", 0.0), "pss": fields.get("Pss", 0.0),
+            "uss": fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0), "anon": fields.get("Anonymous", 0.0)}
 
 
 def session_seconds(tensorflow: bool, runs: int, path: Path) -> tuple[float, list[str]]:
@@ -97,14 +104,21 @@ def memory(tmp: Path) -> dict:
         if not descendants:
             return {"error": "no student child below the warm TensorFlow worker"}
         student = max(descendants, key=lambda item: item[1].get("pss", 0))
-        tree_pss = sum(m.get("pss", 0) for _, m in descendants)
+        tree = {key: sum(m.get(key, 0) for _, m in descendants) for key in ("rss", "pss", "uss", "anon")}
         return {"worker_pid": worker.pid, "worker": smaps(worker.pid), "student": student[1],
-                "student_tree_pss": tree_pss, "student_processes": len(descendants),
+                "student_tree": tree, "student_processes": len(descendants),
                 "judge": smaps(psutil.Process().pid)}
     except PermissionError as exc:
         return {"error": f"cannot read smaps_rollup: {exc}"}
     finally:
         session.close()
+
+
+def describe(exc: Exception) -> str:
+    """An exception in one line; a sandbox verdict with its message."""
+    message = getattr(exc, "message", None)
+    text = message.render("en") if hasattr(message, "render") else str(exc)
+    return f"{type(exc).__name__} {getattr(exc, 'kind', '')}: {text}"[:300]
 
 
 def main() -> None:
@@ -121,12 +135,14 @@ def main() -> None:
                 seconds, layers = session_seconds(tensorflow, runs, path)
                 out[name] = {"seconds": seconds, "isolation": layers}
             except Exception as exc:  # noqa: BLE001 - reported, not raised
-                out[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+                out[name] = {"error": describe(exc)}
         if warm:
-            try:
-                out["memory"] = memory(Path(tmp))
-            except Exception as exc:  # noqa: BLE001
-                out["memory"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+            for attempt in range(2):  # one retry: a loaded machine can make a training session fail
+                try:
+                    out["memory"] = memory(Path(tmp))
+                    break
+                except Exception as exc:  # noqa: BLE001
+                    out["memory"] = {"error": describe(exc)}
     launcher.close_all()
     print("BENCH-JSON " + json.dumps(out))
 

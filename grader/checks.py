@@ -354,7 +354,15 @@ class Ctx:
         })
         if not any(isinstance(n, Explanation) and n.text == note.text for n in self.notes):
             self.notes.append(note)
+        self.shared["replay_note"] = note
         return self.predict(model, x, label=label), exported
+
+    @property
+    def replay_notes(self) -> list[Detail]:
+        """The note of :meth:`predict_trained` when a trained model of this run could not be replayed (to add to
+        a failure's details: a passed check shows it by itself)."""
+        note = self.shared.get("replay_note")
+        return [note] if note is not None else []
 
     def run(self, code: str, label: str = "", **bindings: Any) -> Any:
         """Run a trusted snippet inside the sandbox with student objects bound; returns ``result``."""

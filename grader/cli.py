@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from contextlib import nullcontext
 import sys
@@ -58,6 +59,24 @@ class Format(str, Enum):
 
 
 LangOpt = Annotated[Optional[Lang], typer.Option("--lang", "-l", help="Language of messages (default: from the locale).")]
+
+
+class Backend(str, Enum):
+    tensorflow = "tensorflow"
+    jax = "jax"
+    torch = "torch"
+
+
+def _set_backend(value: Optional[Backend]) -> Optional[Backend]:
+    """``--backend`` wins over ``KERAS_BACKEND``; the judge and every worker read it from there."""
+    if value is not None:
+        os.environ["KERAS_BACKEND"] = value.value
+    return value
+
+
+BackendOpt = Annotated[Optional[Backend], typer.Option(
+    "--backend", help="Keras' backend for Keras exercises (default: KERAS_BACKEND, else tensorflow).",
+    callback=_set_backend)]
 
 
 def _lang(lang: Optional[Lang]) -> str:
@@ -182,6 +201,7 @@ def check_command(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to this file.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs (printed in every result).")] = None,
     device: Annotated[Device, typer.Option(help="Where TensorFlow runs: auto uses a GPU when one is visible.")] = Device.auto,
+    backend: BackendOpt = None,
     lang: LangOpt = None,
     answers: Annotated[Optional[Path], typer.Option("--answers", help="Quizzes: grade this TOML answers file instead of asking.")] = None,
 ) -> None:
@@ -265,6 +285,7 @@ def watch_command(
     submission: Annotated[Optional[Path], typer.Option(help="Watch this file instead of the stub in exercises/.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs (default: new on every run).")] = None,
     device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    backend: BackendOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Grade an exercise again every time you save its file (Ctrl+C stops)."""
@@ -329,6 +350,7 @@ def all_command(
     min_score: Annotated[Optional[float], typer.Option("--min-score", help="Pass (exit 0) at or above this percentage.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs.")] = None,
     device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    backend: BackendOpt = None,
     details: Annotated[bool, typer.Option("--details", help="Also show each exercise's table of checks.")] = False,
     require_boundary_: Annotated[bool, typer.Option("--require-boundary", help="Refuse (exit 2) where student code cannot be confined (used by run_autograder).")] = False,
     lang: LangOpt = None,
@@ -433,6 +455,7 @@ def batch_command(
     resume: Annotated[bool, typer.Option("--resume", help="Grade only students without a result yet.")] = False,
     seed: Annotated[int, typer.Option(help="Base seed; each student's hidden inputs derive from it and their id.")] = 0,
     device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    backend: BackendOpt = None,
     allow_unconfined: Annotated[bool, typer.Option("--allow-unconfined", help="Grade even where student code cannot be confined (no file or process boundary).")] = False,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Grade on a Dask cluster: tcp://HOST:8786, a scheduler file (.json), or local:N (N worker processes here). Needs dl-grader[cluster].")] = None,
     lang: LangOpt = None,
@@ -525,6 +548,7 @@ def validate_command(
     seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1,
     fix: Annotated[bool, typer.Option("--fix", help="First (re)write each stub's fingerprints (stub.lock) from the stub as it is now.")] = False,
     static: Annotated[bool, typer.Option("--static", help="Only what needs no grading: metadata, placeholders, samples, fingerprints.")] = False,
+    backend: BackendOpt = None,
 ) -> None:
     """Instructor: prove every exercise and quiz is sound (metadata, placeholders, samples, fingerprints,
     reference pasted in place = full marks, stub = not attempted, sample submissions)."""
@@ -640,7 +664,8 @@ def autograder_command(
 
 
 @app.command("demo")
-def demo_command(lang: LangOpt = None, seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1) -> None:
+def demo_command(lang: LangOpt = None, seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1,
+                 backend: BackendOpt = None) -> None:
     """Grade every reference solution and the right quiz answers (instructor: needs solutions/)."""
     import tempfile
 

@@ -39,6 +39,7 @@ from grader.catalog import Catalog
 COURSE_DIRS = ("exercises", "solutions")
 RETRIES = 2  # a task that raises is tried again this many times (a dead worker: see ALLOWED_FAILURES)
 ALLOWED_FAILURES = 2  # local clusters: a task that was on this many dying workers (+1) ends as KilledWorker
+PREFETCH = 2  # students in flight per worker thread: one grading, one queued
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 PLUGIN_PREFIX = "dl-grader-course-"
 
@@ -51,10 +52,10 @@ FAILED = {
 # --- packing (instructor side) --------------------------------------------------------------------
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes | None) -> None:
+def _add(archive: zipfile.ZipFile, name: str, data: bytes | None, compress: bool = True) -> None:
     info = zipfile.ZipInfo(name + ("/" if data is None else ""), date_time=_ZIP_DATE)
     info.external_attr = ((0o40755 if data is None else 0o100644) << 16)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     archive.writestr(info, b"" if data is None else data)
 
 
@@ -85,11 +86,11 @@ def _zip_regular_files(source: Path, archive: zipfile.ZipFile, refused: list[str
                 refused.append(relative)
             elif entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIPPED_DIRS:
-                    _add(archive, relative, None)
+                    _add(archive, relative, None, compress=False)
                     _zip_regular_files(Path(entry.path), archive, refused, base)
             elif entry.is_file(follow_symlinks=False):
                 with open(entry.path, "rb") as handle:
-                    _add(archive, relative, handle.read())
+                    _add(archive, relative, handle.read(), compress=False)  # small files: no CPU spent
             else:
                 refused.append(relative)
 
@@ -261,11 +262,11 @@ def _connect(scheduler: str) -> tuple[Client, object | None]:
             raise ValueError(f"local:N needs N >= 1, not {count}")
         with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
             cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
         return Client(cluster), cluster
     if scheduler.endswith(".json") and Path(scheduler).is_file():
-        return Client(scheduler_file=scheduler, timeout="20s"), None
-    return Client(scheduler, timeout="20s"), None
+        return Client(scheduler_file=scheduler), None  # waits up to distributed.comm.timeouts.connect (30 s)
+    return Client(scheduler), None
 
 
 @dataclass
@@ -316,7 +317,8 @@ class DaskRunner:
     def run(self, students: list[batch.Student], results: Path, seed: int, lang: str,
             on_start: Callable[[batch.Student], None] = lambda s: None,
             on_done: Callable[[batch.Student], None] = lambda s: None, jobs: int = 0) -> None:
-        """Grade ``students``; at most ``jobs`` (default: the cluster's threads, as it is now) in flight."""
+        """Grade ``students``; at most ``jobs`` in flight (default: twice the cluster's threads, as it is now, so
+        that a worker finds its next student queued and never waits for this process's round trip)."""
         assert self.client is not None, "use DaskRunner as a context manager"
         results.mkdir(parents=True, exist_ok=True)
         queue = list(students)
@@ -324,7 +326,7 @@ class DaskRunner:
         owner: dict[str, batch.Student] = {}
 
         def submit() -> None:
-            while queue and len(owner) < (jobs or self.threads()):
+            while queue and len(owner) < (jobs or PREFETCH * self.threads()):
                 student = queue.pop(0)
                 try:
                     packed = pack_submission(student.path)
@@ -345,6 +347,7 @@ class DaskRunner:
         while owner:
             future = next(running)
             student = owner.pop(future.key)
+            submit()  # the next student first: writing this result (fsync) is off the workers' path
             output = batch.result_path(results, student.id)
             try:
                 data = json.loads(future.result())
@@ -356,7 +359,6 @@ class DaskRunner:
             finally:
                 future.release()
             on_done(student)
-            submit()
 
     def _fail(self, results: Path, student: batch.Student, seed: int, lang: str, exc: BaseException, tries: int) -> None:
         error = f"{type(exc).__name__}: {exc}"[:300]

@@ -135,3 +135,21 @@ def test_probe_judges_a_built_subclassed_model(keras):
     model.build((None, 2))
     assert keras_facts.probe(model, [[2]]) == {"ok": True, "outputs": [[None, 1]]}
     assert not keras_facts.probe(model, [[3]])["ok"]  # the kernel is (2, 4): a batch of 3 features is refused
+
+
+def test_a_model_that_cannot_be_replayed_is_judged_in_the_sandbox_with_a_note():
+    """A subclassed model's own call() cannot be replayed: it is predicted in the sandbox as before, and the
+    check that judged it says so."""
+    from grader.catalog import Catalog
+    from grader.feedback import Explanation
+    from grader.i18n import tr
+    from grader.judge import Options, grade
+    from tests.conftest import ROOT
+
+    exercise = Catalog(ROOT).resolve("ex15")
+    path = ROOT / "tests" / "submissions" / exercise.name / "correct_subclass_built.py"
+    result = grade(exercise, path, Options(seed=11))
+    assert all(c.passed for c in result.checks), [(c.name, c.status) for c in result.checks]
+    trained = next(c for c in result.checks if c.name == "learns_circles")
+    notes = [tr(d.text, "en") for d in trained.details if isinstance(d, Explanation)]
+    assert any("cannot compute this model from its weights" in n for n in notes), notes

@@ -81,4 +81,4 @@ def learns_xor(ctx):
     raise Incorrect(
         {"ko": f"{epochs * REPEAT}걸음 학습 뒤에도 네 점을 모두 맞히지 못했습니다. 학습률을 키우거나(Adam 0.01~0.1) 은닉 뉴런을 늘려 보세요.",
          "en": f"After {epochs * REPEAT} training steps the four points are still not all right. Try a larger learning rate (Adam 0.01-0.1) or more hidden units."},
-        table)
+        table, *ctx.replay_notes)

@@ -107,7 +107,7 @@ def judge_mse(ctx, facts, data, pred):
                f"{limit:g} 이하여야 합니다.",
          "en": f"The trained model's MSE on held-out points is {mse:.4g}; it must come near the noise level "
                f"(noise² = {data.noise ** 2:g}), at most {limit:g}."},
-        *likely_causes(facts))
+        *likely_causes(facts), *ctx.replay_notes)
 
 
 def judge_weight(ctx, facts, data, kernel):

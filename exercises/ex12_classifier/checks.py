@@ -276,7 +276,7 @@ def held_out_accuracy(ctx):
     accuracy = float(np.mean(out.argmax(axis=1) == data.y_test))
     if accuracy >= MIN_ACCURACY:
         return
-    raise Incorrect(Msg("accuracy_low", got=accuracy, expected=MIN_ACCURACY), *causes(facts))
+    raise Incorrect(Msg("accuracy_low", got=accuracy, expected=MIN_ACCURACY), *causes(facts), *ctx.replay_notes)
 
 
 @check(title={"ko": "체크포인트 파일: 불러오면 같은 예측", "en": "Checkpoint file: loads and gives the same predictions"},

@@ -101,7 +101,7 @@ def judge(ctx, data, key):
                    "은닉 뉴런을 늘려 보세요.",
              "en": f"Accuracy is still low after {steps} training steps. Try a larger learning rate (Adam 0.01; now "
                    f"{rate:.3g}) or more hidden units."})] if rate is not None else []
-    raise Incorrect(Msg("accuracy_low", got=got, expected=MIN_ACCURACY), *found)
+    raise Incorrect(Msg("accuracy_low", got=got, expected=MIN_ACCURACY), *found, *ctx.replay_notes)
 
 
 @check(title={"ko": "compile 된 Keras 모델", "en": "A compiled Keras model"}, needs="build_circles_model",

@@ -154,7 +154,10 @@ class Session:
             "seed": child_seed,
             "memory_bytes": memory,
             "tree_memory_bytes": memory,
-            "limit_address_space": not (self.tensorflow and self.device != "cpu" and gpu_present()),
+            # JAX and PyTorch reserve address space far beyond what they use (and CUDA breaks under the
+            # limit): there the memory of the process tree is watched instead (cgroup or the monitor)
+            "limit_address_space": not (self.tensorflow and (self.backend != "tensorflow"
+                                                             or self.device != "cpu" and gpu_present())),
             "file_bytes": self.limits.file_mb * 1024 * 1024,
             "processes": self.limits.processes,
             "tmp_mb": self.limits.tmp_mb,

@@ -171,6 +171,7 @@ class Worker:
                 if is_gpu_memory_error(exc):
                     reply["error"]["type"] = "GPUMemoryError"
             reply["id"] = rid
+            _flush_output()
             try:
                 self.send(reply)
             except wire.WireError as exc:
@@ -186,6 +187,15 @@ class Worker:
             message = message[:500] + " ..."
         lineno = frames[-1].lineno if frames else getattr(exc, "lineno", None)
         return {"type": type(exc).__name__, "message": message, "traceback": "\n".join(lines), "line": lineno}
+
+
+def _flush_output() -> None:
+    """What the student printed reaches the judge before the reply does."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - the student may have replaced or closed the stream
+            pass
 
 
 def _seed_everything(config: dict, tensorflow: bool) -> None:

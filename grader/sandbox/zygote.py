@@ -10,6 +10,8 @@ watches memory and process count, and reports how the student's process ended.
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import json
 import os
 import select
@@ -40,6 +42,8 @@ def _ready_imports(tensorflow: bool) -> dict[str, Any]:
             import tensorflow as tf
 
             info["tensorflow"] = tf.__version__
+        elif importlib.util.find_spec("tensorflow") is not None:
+            import tensorflow  # noqa: F401  (Keras loads it lazily for its data utilities: once, here, quietly)
     return info
 
 
@@ -261,6 +265,10 @@ class Student:
         os.dup2(devnull, 0)
         os.dup2(monitor.out, 1)
         os.dup2(monitor.out, 2)
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="replace",
+                                      write_through=True)
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="replace",
+                                      write_through=True)
         confine.close_fds_except({monitor.req, monitor.resp})
         os.chdir(self.tmp)
         os.environ.clear()
