@@ -93,22 +93,23 @@ def test_zip_with_unsafe_paths_is_refused(tmp_path):
 
 
 def test_tensorflow_is_imported_once_per_submission(tmp_path, monkeypatch):
-    from grader import sandbox
+    from grader.sandbox import launcher
 
+    launcher.close_all()  # no warm worker yet: count how many this submission starts
     started = []
-    original = sandbox.Session.start
+    original = launcher.Zygote._start
 
     def spy(self):
         started.append(self.tensorflow)
         return original(self)
 
-    monkeypatch.setattr(sandbox.Session, "start", spy)
+    monkeypatch.setattr(launcher.Zygote, "_start", spy)
     tf_ids = {e.id for e in CATALOG.items if e.tensorflow}
     assert len(tf_ids) >= 2
     sub = reference_submission(CATALOG, tmp_path / "s", only=tf_ids | {"ex05"})
     result = grade_assignment(CATALOG, sub, Options(seed=2))
     assert all(r.passed for r in result.results if r.exercise.split("_")[0] in tf_ids)
-    assert started.count(True) == 1
+    assert started.count(True) == 1  # one TensorFlow worker for every Keras exercise and the oracle
 
 
 def test_junit_output_parses_with_a_junit_reader_and_validates_against_the_schema(tmp_path):

@@ -347,12 +347,13 @@ def test_run_autograder_never_trusts_a_results_json_it_did_not_write(tmp_path):
     from tests.test_release import _fake_autograder
 
     forged = '{"score": 221, "output": "perfect", "tests": []}'
-    root, proc = _fake_autograder(tmp_path, {"losses.py": (ROOT / "solutions/ex05_losses/losses.py").read_text()})
+    slow = "import time\ntime.sleep(8)\n" + (ROOT / "solutions/ex05_losses/losses.py").read_text()
+    root, proc = _fake_autograder(tmp_path, {"losses.py": slow})
     assert json.loads((root / "results" / "results.json").read_text())["score"] > 0
     (root / "results" / "results.json").write_text(forged)  # left there before grading, as a student process might
     env = {k: v for k, v in os.environ.items() if k != "GRADE_ROOT"}
     env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable, PYTHONPATH=str(root / "source"),
-               AUTOGRADER_TIMEOUT="1")  # the judge is killed before it finishes
+               AUTOGRADER_TIMEOUT="3")  # the judge is killed while the student's file still loads
     killed = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=300)
     assert killed.returncode == 0
     result = json.loads((root / "results" / "results.json").read_text())

@@ -186,19 +186,25 @@ class Session:
         if self.ready:
             return
         deadline = time.monotonic() + self.limits.startup_seconds
-        if self.child is None:
+        for attempt in range(3):  # no student code has run yet: a child lost while starting is simply replaced
+            if self.child is None:
+                try:
+                    worker = launcher.zygote(self.tensorflow, self.device, self.root, self.backend)
+                    self._attach(worker.spawn(self.config(), self.limits.startup_seconds))
+                except LaunchError as exc:
+                    self.dead = Verdict("start", Msg("start_failed", how=str(exc)[:300]))
+                    raise self.dead from None
             try:
-                worker = launcher.zygote(self.tensorflow, self.device, self.root, self.backend)
-                self._attach(worker.spawn(self.config(), self.limits.startup_seconds))
-            except LaunchError as exc:
-                self.dead = Verdict("start", Msg("start_failed", how=str(exc)[:300]))
-                raise self.dead from None
-        try:
-            reply = self._receive(0, deadline, counts=False)
-        except Verdict as verdict:
-            if verdict.kind == "timeout":
-                raise Verdict("start", Msg("start_failed", how="timeout")) from None
-            raise
+                reply = self._receive(0, deadline, counts=False)
+                break
+            except Verdict as verdict:
+                if verdict.kind == "timeout":
+                    raise Verdict("start", Msg("start_failed", how="timeout")) from None
+                if attempt == 2 or not isinstance(self.child, Child) or isinstance(self.child, PlainChild):
+                    raise
+                self.child.close()
+                self.child, self.dead = None, None
+                self.fd_req = self.fd_resp = -1
         if "error" in reply:
             err = reply["error"] if isinstance(reply["error"], dict) else {}
             raise Verdict("start", Msg("start_failed", how=f"{err.get('type')}: {str(err.get('message'))[:300]}"))
