@@ -570,9 +570,19 @@ def validate_command(
     for column in ("exercise", "what", "ok", "problem"):
         table.add_column(column, overflow="fold")
     problems = 0
-    for item in items:
-        with console.status(f"{item.name} ...") if console.is_terminal else nullcontext():
-            findings = validate_exercise(catalog, item, seed, static=static)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.batch import preload
+    from grader.validate import _pool
+
+    if not static:
+        preload(catalog)  # every check module loaded once, before the threads share them
+        _pool()
+    # the judge never runs student code itself: exercises validate side by side, each in its own children
+    with console.status("grade validate ...") if console.is_terminal else nullcontext(), \
+            ThreadPoolExecutor(max_workers=1 if static else max(os.cpu_count() or 1, 2)) as pool:
+        found = list(pool.map(lambda item: validate_exercise(catalog, item, seed, static=static), items))
+    for findings in found:
         for finding in findings:
             problems += 0 if finding.ok else 1
             table.add_row(finding.exercise, finding.what, "[green]✓[/]" if finding.ok else "[red]✗[/]", finding.detail)

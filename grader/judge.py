@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,9 @@ def backend_for(exercise: Exercise, options: Options) -> str:
     return options.backend if options.backend in supported else supported[0]
 
 
+_ORACLE_LOCK = threading.Lock()
+
+
 class Oracle:
     """A trusted sandbox with TensorFlow and no student code, started on first use."""
 
@@ -98,6 +102,10 @@ class Oracle:
         self.session: Session | None = None
 
     def get(self) -> Session:
+        with _ORACLE_LOCK:
+            return self._get()
+
+    def _get(self) -> Session:
         if self.session is None:
             limits = Limits(seconds=120, memory_mb=4096)
             self.session = Session(tensorflow=True, device="cpu", seed=self.options.seed, limits=limits).start()

@@ -141,6 +141,7 @@ class Session:
         self.crashed: dict[str, Verdict] = {}
         self.next_id = 1
         self.threads: list[threading.Thread] = []
+        self.lock = threading.RLock()  # one request at a time, also when threads share a session (the oracle)
         self.ready = False
 
     # --- life cycle -----------------------------------------------------------------------------
@@ -276,6 +277,10 @@ class Session:
             self.load(self.loaded)
 
     def request(self, op: str, **fields: Any) -> dict:
+        with self.lock:
+            return self._request(op, **fields)
+
+    def _request(self, op: str, **fields: Any) -> dict:
         self._revive()
         self._await_ready()
         rid = self.next_id
