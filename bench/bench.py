@@ -243,6 +243,33 @@ def nbgrader(bench: Bench) -> None:
     bench.notes.append(f"grade batch isolation: {'; '.join(out['grade_batch_jobs1']['isolation']) or 'none reported'}")
 
 
+def cluster(bench: Bench) -> None:
+    """`grade batch` on the local pool and on a Dask LocalCluster of two workers (`--scheduler local:2`)."""
+    import nbgrader_compare
+
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise Failed("Dask is not installed (pip install dl-grader[cluster])") from None
+    n = int(os.environ.get("BENCH_CLUSTER_N", "12"))
+    folder = BENCH / "cluster-class"
+    nbgrader_compare.grader_submissions(folder, n)
+    runs = {}
+    for name, extra in (("pool", ()), ("dask", ("--scheduler", "local:2"))):
+        seconds, run = nbgrader_compare.grade_batch(folder, BENCH / f"cluster-results-{name}", 2, ENV, extra)
+        runs[name] = {"seconds": seconds, **run}
+    bench.data["cluster"] = runs
+    pool, dask = runs["pool"], runs["dask"]
+    bench.row(f"grade batch -j2 / sub (N={n})", f"{pool['seconds'] / n:.2f} s", compare=steady(pool).lstrip("; "),
+              ok=None, gating=False)
+    bench.row("  --scheduler local:2 / sub", f"{dask['seconds'] / n:.2f} s", "local pool", f"{pool['seconds'] / n:.2f} s",
+              f"{dask['seconds'] / pool['seconds']:.2f}x in all (start of the cluster included)", ok=None, gating=False)
+    if pool.get("steady_per_submission") and dask.get("steady_per_submission"):
+        ratio = dask["steady_per_submission"] / pool["steady_per_submission"]
+        bench.row("  local:2 once started", f"{dask['steady_per_submission']:.2f} s/sub", "local pool",
+                  f"{pool['steady_per_submission']:.2f} s/sub", f"{ratio:.2f}x", "<= 1.10x", ratio <= 1.10)
+
+
 def steady(run: dict) -> str:
     """The pace once started: first result after X s, then Y s per further submission."""
     if run.get("steady_per_submission") is None:
@@ -350,6 +377,7 @@ def main() -> int:
     bench.part("5. memory", memory)
     bench.part("6. grade validate", validate)
     bench.part("7. XOR training", xor)
+    bench.part("8. Dask", cluster)
     print(f"make bench (started {when} UTC, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
           f"{time.perf_counter() - started:.0f} s)")
     print(table(bench))

@@ -232,9 +232,10 @@ def grader_submissions(folder: Path, n: int) -> None:
             shutil.copy(item.reference_path, student / item.meta["file"])
 
 
-def grade_batch(submissions: Path, results: Path, jobs: int, env: dict) -> tuple[float, dict]:
+def grade_batch(submissions: Path, results: Path, jobs: int, env: dict, extra: tuple[str, ...] = ()) -> tuple[float, dict]:
     shutil.rmtree(results, ignore_errors=True)
-    command = [sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(results), "--jobs", str(jobs), "--seed", "1"]
+    command = [sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(results), "--jobs", str(jobs),
+               "--seed", "1", *extra]
     started, clock = time.perf_counter(), time.time()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     seconds = time.perf_counter() - started
