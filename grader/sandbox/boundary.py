@@ -19,6 +19,7 @@ from pathlib import Path
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
 INSIDE_PARENT = "/opt/dl-grader"  # where the grader package appears inside the sandbox
+SCRATCH = "/scratch"  # inside the sandbox: where each student's private tmpfs is mounted (TMPDIR, HOME)
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd",
              "/etc/group", "/etc/nsswitch.conf", "/etc/alternatives", "/etc/ssl/certs")
@@ -99,7 +100,7 @@ def bwrap_command(root: Path | None, device: str) -> list[str]:
     """bubblewrap's arguments for a worker: new namespaces, read-only binds, no network, no capabilities."""
     args = [bwrap_binary() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", "1000", "--gid", "1000",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind-try", "/sys", "/sys"]
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", SCRATCH, "--ro-bind-try", "/sys", "/sys"]
     for path in (*SYSTEM_DIRS, *ETC_FILES):
         if os.path.lexists(path):
             args += _bind(path)

@@ -8,8 +8,10 @@ import os
 import select
 import signal
 import socket
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -106,6 +108,8 @@ class Child:
         self.fd_req = self.fd_resp = self.status_r = -1
         if self.group is not None:
             self.group.remove()
+        if getattr(self, "scratch", None):
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class Zygote:
@@ -187,8 +191,12 @@ class Zygote:
         cgroup_fds = group.procs_fds() if group else []
         mine = [req_r, resp_w, out_w, kill_r, status_w, *cgroup_fds]
         try:
-            if not self.bwrap:
-                config = {**config, "read": boundary.read_paths(self.root)}
+            if self.bwrap:
+                config = {**config, "tmp_dir": boundary.SCRATCH}
+            else:
+                scratch = tempfile.mkdtemp(prefix="grade-student-")
+                os.chmod(scratch, 0o700)
+                config = {**config, "read": boundary.read_paths(self.root), "tmp_dir": scratch}
             config = {**config, "env": child_env(self.device, self.backend)}
             assert self.sock is not None
             socket.send_fds(self.sock, [json.dumps({"config": config}).encode()], mine)
@@ -207,6 +215,7 @@ class Zygote:
         layers = (["bubblewrap"] if self.bwrap else []) + (group.layers() if group else [])
         child = Child(req_w, resp_r, os.fdopen(out_r, "rb", buffering=0), kill_w, status_r, group)
         child.outer_layers = layers  # type: ignore[attr-defined]
+        child.scratch = None if self.bwrap else config["tmp_dir"]
         return child
 
     def _stop(self) -> None:

@@ -214,7 +214,7 @@ class Monitor:
 
 
 class Init:
-    """PID 1 of the student's namespace: mounts its private /tmp, runs the student, reaps."""
+    """PID 1 of the student's namespace: mounts its private scratch folder, runs the student, reaps."""
 
     def __init__(self, monitor: Monitor, status_w: int) -> None:
         self.monitor = monitor
@@ -224,15 +224,21 @@ class Init:
         monitor = self.monitor
         config = monitor.config
         confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
+        # The private scratch folder is never /tmp itself: the Python installation may live below /tmp
+        # (a CI checkout), and a tmpfs over /tmp would hide the modules that are imported lazily.
         tmp = config.get("tmp_dir") or "/tmp"
+        mounted = False
         if "mount-namespace" in monitor.layers:
             try:
                 size = int(config.get("tmp_mb", 64))
-                confine.mount("tmpfs", "/tmp", "tmpfs", confine.MS_NOSUID | confine.MS_NODEV, f"size={size}m,mode=1777")
-                tmp = "/tmp"
+                confine.mount("tmpfs", tmp, "tmpfs", confine.MS_NOSUID | confine.MS_NODEV, f"size={size}m,mode=1777")
                 monitor.layers.append("private-tmp")
+                mounted = True
             except OSError:
                 pass
+        if not mounted:  # no mount namespace: a folder of its own below the scratch folder
+            tmp = os.path.join(tmp, f"student-{os.getpid()}")
+            os.makedirs(tmp, exist_ok=True)
         os.write(self.status_w, b"P")
         student = os.fork()
         if student == 0:
