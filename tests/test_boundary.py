@@ -381,3 +381,19 @@ def test_without_bubblewrap_landlock_alone_keeps_the_course_unreadable(tmp_path,
             session.close()
     finally:
         launcher.close_all()
+
+
+@needs_boundary
+def test_tempfile_in_a_tensorflow_worker_points_at_the_students_scratch(tmp_path):
+    # TensorFlow asks for the temp folder when the warm worker imports it; the student must not inherit that answer.
+    source = ("import os, tempfile\ndef attack():\n"
+              "    made = tempfile.mkdtemp(prefix='mine-')\n"
+              "    return [tempfile.gettempdir() == os.environ['TMPDIR'], made.startswith(os.environ['TMPDIR'])]\n")
+    path = tmp_path / "student.py"
+    path.write_text(source)
+    session = Session(tensorflow=True, limits=Limits(seconds=60), root=ROOT).start()
+    try:
+        session.load(path)
+        assert session.call("attack") == [True, True]
+    finally:
+        session.close()

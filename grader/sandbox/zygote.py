@@ -279,6 +279,9 @@ class Student:
         os.chdir(self.tmp)
         os.environ.clear()
         os.environ.update(config.get("env", {}), HOME=self.tmp, TMPDIR=self.tmp)
+        import tempfile
+
+        tempfile.tempdir = self.tmp  # the zygote may have cached /tmp (TensorFlow asks at import)
         policy = landlock.Policy(read=config.get("read", ["/"]), write=[self.tmp], files=["/dev/null", "/dev/zero"])
         try:
             layers += landlock.restrict(policy)
