@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from grader.catalog import LOCK_FILE, Catalog, CatalogError, Exercise
 from grader.checks import collect
-from grader.i18n import LANGS, tr
+from grader.i18n import LANGS, Msg, tr
 from grader.judge import Options, grade
 from grader.results import ExerciseResult
 from grader.source import fingerprints, lock_text, read_lock, read_source
@@ -238,6 +238,17 @@ def in_place(exercise: Exercise, source_file: Path, into: Path) -> Exercise:
     return dataclasses.replace(exercise, folder=folder)
 
 
+def check_errors(exercise: Exercise, result: ExerciseResult) -> str:
+    """The checks that raised themselves (a bug in the check, e.g. a mistake detector that raised) while grading:
+    the student only reads "tell your instructor", so validation names the exercise, the check and the error."""
+    found = [
+        f"{exercise.name}: check {c.name} raised {c.message.params.get('error')}"
+        for c in result.checks
+        if isinstance(c.message, Msg) and c.message.key == "check_error"
+    ]
+    return "; ".join(found)
+
+
 def check_reference(exercise: Exercise, seed: int) -> str:
     """The reference pasted over the stub in place (in a temporary copy) scores full marks."""
     if exercise.reference_path is None:
@@ -245,6 +256,8 @@ def check_reference(exercise: Exercise, seed: int) -> str:
     with tempfile.TemporaryDirectory(prefix="grade-validate-") as tmp:
         copy = in_place(exercise, exercise.reference_path, Path(tmp))
         result = grade_quietly(copy, copy.stub_path, seed)
+    if errors := check_errors(exercise, result):
+        return errors
     if result.passed and result.score == result.max_score:
         return ""
     if result.checks and all(c.status == "not_attempted" for c in result.checks):
@@ -259,6 +272,8 @@ def check_reference(exercise: Exercise, seed: int) -> str:
 
 def check_stub(exercise: Exercise, seed: int) -> str:
     result = grade_quietly(exercise, exercise.stub_path, seed)
+    if errors := check_errors(exercise, result):
+        return errors
     if result.score == 0 and all(c.status == "not_attempted" for c in result.checks):
         return ""
     return "stub should score 0 with every check 'not attempted': " + ", ".join(
@@ -268,6 +283,8 @@ def check_stub(exercise: Exercise, seed: int) -> str:
 
 def check_sample(exercise: Exercise, sample: Sample, seed: int) -> str:
     result = grade_quietly(exercise, sample.path, seed)
+    if errors := check_errors(exercise, result):
+        return errors
     if sample.kind == "correct":
         return "" if result.passed else "correct submission fails: " + failures(result)
     by_name = {c.name: c for c in result.checks}
