@@ -46,51 +46,42 @@ CEE_MISTAKES = [
     ),
 ]
 
+MAE_MISTAKES = [
+    Mistake({"ko": "절댓값의 합을 구했습니다. 평균(np.mean)이어야 합니다.",
+             "en": "You summed the absolute values; take their mean (np.mean)."},
+            compute=lambda y, t: np.sum(np.abs(y - t))),
+]
+
 
 @check(title={"ko": "MSE: 수업 예시 (0.0975)", "en": "MSE: the lesson's example (0.0975)"}, needs="mean_squared_error")
 def mse_lesson_example(ctx):
-    got = ctx.call("mean_squared_error", Y, T, label="mean_squared_error(y, t)")
-    ctx.expect_close(got, 0.0975, label="mean_squared_error(y, t)", inputs={"y": Y, "t": T}, args=(Y, T),
-                     mistakes=MSE_MISTAKES)
+    ctx.expect_call("mean_squared_error", Y, T, close=0.0975, mistakes=MSE_MISTAKES)
 
 
 @check(title={"ko": "MSE: 틀린 예측 (0.5975)", "en": "MSE: a wrong prediction (0.5975)"}, needs="mean_squared_error")
 def mse_wrong_prediction(ctx):
-    got = ctx.call("mean_squared_error", Y_WRONG, T, label="mean_squared_error(y, t)")
-    ctx.expect_close(got, 0.5975, label="mean_squared_error(y, t)", inputs={"y": Y_WRONG, "t": T},
-                     args=(Y_WRONG, T), mistakes=MSE_MISTAKES)
+    ctx.expect_call("mean_squared_error", Y_WRONG, T, close=0.5975, mistakes=MSE_MISTAKES)
 
 
 @check(title={"ko": "교차 엔트로피: 수업 예시 (0.5108)", "en": "Cross-entropy: the lesson's example (0.5108)"},
        needs="cross_entropy_error")
 def cee_lesson_example(ctx):
-    got = ctx.call("cross_entropy_error", Y, T, label="cross_entropy_error(y, t)")
-    ctx.expect_close(got, -np.log(0.6 + 1e-7), label="cross_entropy_error(y, t)", inputs={"y": Y, "t": T},
-                     args=(Y, T), rtol=1e-4, mistakes=CEE_MISTAKES)
+    ctx.expect_call("cross_entropy_error", Y, T, close=-np.log(0.6 + 1e-7), rtol=1e-4, mistakes=CEE_MISTAKES)
 
 
 @check(title={"ko": "교차 엔트로피: 정답 확률이 0", "en": "Cross-entropy: zero probability at the answer"},
        needs="cross_entropy_error",
        hint={"ko": "log(0)을 피하려면 delta = 1e-7을 더하세요.", "en": "Add delta = 1e-7 to avoid log(0)."})
 def cee_zero_probability(ctx):
-    t = np.eye(10)[3]
-    got = ctx.call("cross_entropy_error", Y, t, label="cross_entropy_error(y, t)")
-    ctx.expect_close(got, -np.log(1e-7), label="cross_entropy_error(y, t)", inputs={"y": Y, "t": t},
-                     args=(Y, t), rtol=1e-4, mistakes=CEE_MISTAKES)
+    ctx.expect_call("cross_entropy_error", Y, np.eye(10)[3], close=-np.log(1e-7), rtol=1e-4, mistakes=CEE_MISTAKES)
 
 
 @check(title={"ko": "교차 엔트로피: 배치 평균", "en": "Cross-entropy: batch average"}, needs="cross_entropy_error")
 def cee_batch(ctx):
-    got = ctx.call("cross_entropy_error", BATCH_Y, BATCH_T, label="cross_entropy_error(y, t)")
     expected = -(np.log(0.8 + 1e-7) + np.log(0.3 + 1e-7)) / 2
-    ctx.expect_close(got, expected, label="cross_entropy_error(y, t)", inputs={"y": BATCH_Y, "t": BATCH_T},
-                     args=(BATCH_Y, BATCH_T), rtol=1e-4, mistakes=CEE_MISTAKES)
+    ctx.expect_call("cross_entropy_error", BATCH_Y, BATCH_T, close=expected, rtol=1e-4, mistakes=CEE_MISTAKES)
 
 
 @check(title={"ko": "MAE: 수업 예시", "en": "MAE: the lesson's example"}, needs="mean_absolute_error")
 def mae_example(ctx):
-    got = ctx.call("mean_absolute_error", Y, T, label="mean_absolute_error(y, t)")
-    ctx.expect_close(got, 0.08, label="mean_absolute_error(y, t)", inputs={"y": Y, "t": T}, args=(Y, T),
-                     mistakes=[Mistake({"ko": "절댓값의 합을 구했습니다. 평균(np.mean)이어야 합니다.",
-                                        "en": "You summed the absolute values; take their mean (np.mean)."},
-                                       compute=lambda y, t: np.sum(np.abs(y - t)))])
+    ctx.expect_call("mean_absolute_error", Y, T, close=0.08, mistakes=MAE_MISTAKES)

@@ -31,18 +31,16 @@ def _cases(rng):
 
 @check(title={"ko": "MSE: 무작위 입력", "en": "MSE: random inputs"}, points=1.5, needs="mean_squared_error")
 def mse_random(ctx):
-    ctx.expect_cases("mean_squared_error", _cases(ctx.rng), ctx.reference.mean_squared_error,
-                     label="mean_squared_error(y, t)", mistakes=public.MSE_MISTAKES)
+    ctx.expect_cases("mean_squared_error", _cases(ctx.rng), ctx.reference.mean_squared_error, mistakes=public.MSE_MISTAKES)
 
 
 @check(title={"ko": "교차 엔트로피: 무작위 입력과 배치", "en": "Cross-entropy: random rows and batches"}, points=1.5,
        needs="cross_entropy_error")
 def cee_random(ctx):
-    ctx.expect_cases("cross_entropy_error", _cases(ctx.rng), ctx.reference.cross_entropy_error,
-                     label="cross_entropy_error(y, t)", rtol=1e-4, mistakes=public.CEE_MISTAKES)
+    ctx.expect_cases("cross_entropy_error", _cases(ctx.rng), ctx.reference.cross_entropy_error, rtol=1e-4,
+                     mistakes=public.CEE_MISTAKES)
 
 
 @check(title={"ko": "MAE: 무작위 입력", "en": "MAE: random inputs"}, points=1, needs="mean_absolute_error")
 def mae_random(ctx):
-    ctx.expect_cases("mean_absolute_error", _cases(ctx.rng), ctx.reference.mean_absolute_error,
-                     label="mean_absolute_error(y, t)")
+    ctx.expect_cases("mean_absolute_error", _cases(ctx.rng), ctx.reference.mean_absolute_error)
