@@ -16,7 +16,7 @@ What a check may use (everything else is the library's own):
                            ``module`` (the student's), ``emit(epoch, logs)`` and the bound names; it sets
                            ``result``
 ``ctx.once(key, thunk)``   compute once per grading run, shared by every check (a failure too); keys used by
-                           the library: ``model:<builder>``
+                           the library: ``model:<builder>(<arguments>)``
 ``ctx.rng``                random inputs per run and check (keyed by the judge's secret in hidden checks);
                            ``ctx.secret_rng(*parts)`` the same numbers in every check of a run
 ``ctx.reference``          the reference solution, in the judge (hidden checks only)
@@ -134,14 +134,14 @@ class Ctx(Expectations):
 
 
     def model(self, builder: str, *args: Any, label: str = "", **kwargs: Any) -> tuple[Handle, dict]:
-        """Call the student's model builder once per run; the model's handle and its plain facts."""
+        """Call the student's model builder once per run and arguments; the model's handle and its plain facts."""
         label = label or call_label(stub_of(self), builder, args, kwargs)
 
         def build() -> tuple[Handle, dict]:
             handle = self.call(builder, *args, label=label, **kwargs)
             return handle, self.describe(handle, label)
 
-        return self.once(f"model:{builder}", build)
+        return self.once(f"model:{builder}{args!r}{sorted(kwargs.items())!r}", build)  # one model per arguments
 
     def describe(self, obj: Any, label: str) -> dict:
         """Plain facts about a Keras model living in the sandbox (fails if it is not one)."""

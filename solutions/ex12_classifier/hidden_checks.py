@@ -4,7 +4,6 @@ import numpy as np
 
 from grader.catalog import public_checks_of
 from grader.checks import check
-from grader.i18n import Msg
 
 public = public_checks_of(__file__)
 
@@ -14,10 +13,8 @@ public = public_checks_of(__file__)
 def other_shapes(ctx):
     shape = (int(ctx.rng.integers(5, 13)), int(ctx.rng.integers(5, 13)))
     classes = int(ctx.rng.choice([c for c in range(3, 16) if c != public.NUM_CLASSES]))
-    label = "build_classifier(input_shape, num_classes)"
-    model = ctx.call("build_classifier", shape, classes, label=label)
-    facts = ctx.describe(model, label)
-    ctx.expect_io(model, facts, [shape], [(classes,)], label=label)
+    model, facts = ctx.model("build_classifier", shape, classes)
+    ctx.expect_io(model, facts, [shape], [(classes,)], label=ctx.label_of("build_classifier", shape, classes))
     n = int(ctx.rng.integers(3, 9))
     out = np.asarray(ctx.predict(model, ctx.rng.random((n, *shape), dtype=np.float32)), dtype=float)
     ctx.expect_probabilities(out, n, classes)
