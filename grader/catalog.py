@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 
 from grader.i18n import LANGS, Msg
 
@@ -35,7 +35,8 @@ class Exercise:
     slug: str
     folder: Path
     solution_folder: Path | None
-    meta: dict[str, Any] = field(repr=False)
+    meta: dict[str, Any] = field(repr=False)  # the raw table, for code that reads a key directly
+    metadata: Meta | None = field(default=None, repr=False)  # the same, typed and checked (parse_meta)
 
     @property
     def name(self) -> str:
@@ -143,18 +144,172 @@ def public_checks_of(hidden_checks_file: str) -> ModuleType:
     return load_module(folder.parent.parent / "exercises" / folder.name / PUBLIC_CHECKS, f"_grader_checks.{match['id']}_public")
 
 
-def _read_meta(folder: Path) -> dict[str, Any]:
+# --- exercise.toml: the one place where every key is documented -----------------------------------
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of ``exercise.toml``: its type, where it applies and what it means."""
+
+    name: str
+    types: tuple[type, ...]
+    kinds: tuple[str, ...]  # "exercise", "quiz"
+    required: bool
+    doc: str
+
+
+_BOTH, _EX, _QUIZ = ("exercise", "quiz"), ("exercise",), ("quiz",)
+_NUMBER = (int, float)
+
+#: Every key ``exercise.toml`` may hold (README "exercise.toml keys" shows this table; a test keeps them equal).
+KEYS: tuple[Key, ...] = (
+    Key("id", (str,), _BOTH, False, "The id, `ex16` or `q04`; must equal the folder's (the folder name is what counts)."),
+    Key("slug", (str,), _BOTH, False, "The short name; must equal the folder's `<id>_<slug>`."),
+    Key("kind", (str,), _BOTH, False, '`"exercise"` (default) or `"quiz"`.'),
+    Key("title", (dict,), _BOTH, True, "`[title]` with `ko` and `en`: what students see in `grade list` and reports."),
+    Key("topic", (dict,), _BOTH, False, "`[topic]` with `ko` and `en`: the lesson topic in the release's table of "
+        "exercises (default: the title)."),
+    Key("points", _NUMBER, _BOTH, True, "The exercise's total: `grade validate` checks it equals the sum of the "
+        "checks' points (public and hidden), or of the quiz's questions."),
+    Key("hints", (list,), _BOTH, False, "`[[hints]]` tables with `ko` and `en`, shown one at a time by `grade hint`; "
+        "at least 2."),
+    Key("file", (str,), _EX, True, "The stub's file name in the exercise folder (and the reference's in solutions/)."),
+    Key("time_limit", _NUMBER, _EX, False, "Seconds the student's code may run for the whole exercise (default 10)."),
+    Key("memory_mb", (int,), _EX, False, "Memory cap of the student's process in MB (default 2048 with TensorFlow, "
+        "else 1024)."),
+    Key("tensorflow", (bool,), _EX, False, "The sandbox imports TensorFlow/Keras before the student's code "
+        "(default false: numpy only, much faster)."),
+    Key("backends", (list,), _EX, False, 'Keras backends the exercise can be graded on, e.g. `["tensorflow"]` '
+        "(default: all); another asked for is replaced, and the result says so."),
+    Key("oracle_tensorflow", (bool,), _EX, False, "The hidden checks use `ctx.oracle_run` (trusted Keras code in a "
+        "separate sandbox, e.g. Keras' own parameter count): start it early, beside the student's (default false)."),
+    Key("explain_after_tries", (bool,), _QUIZ, False, "After the allowed tries, show the explanation (default true; "
+        "the release then holds the explanations)."),
+    Key("retry_factor", (dict,), _QUIZ, False, "`[retry_factor]` with `single`, `multiple`, `numeric`, `text` "
+        "(numbers from 0 to 1): what each wrong try multiplies a question's points by."),
+)
+_BILINGUAL_TABLES = ("title", "topic")
+_RETRY_KINDS = ("single", "multiple", "numeric", "text")
+
+
+@dataclass(frozen=True)
+class Meta:
+    """``exercise.toml`` read and checked: unknown keys, wrong types and missing keys are refused at load."""
+
+    kind: str
+    title: dict[str, str]
+    points: float
+    file: str | None = None
+    topic: dict[str, str] | None = None
+    hints: tuple[dict[str, str], ...] = ()
+    time_limit: float = 10.0
+    memory_mb: int | None = None
+    tensorflow: bool = False
+    backends: tuple[str, ...] | None = None
+    oracle_tensorflow: bool = False
+    explain_after_tries: bool = True
+    retry_factor: dict[str, float] | None = None
+
+
+def key_line(text: str, *path: str | int) -> int:
+    """The line (1-based) of a key in TOML ``text``: ``("points",)``, ``("title", "ko")``, ``("hints", 2, "en")``;
+    0 when not found. Good enough for the files `grade new` writes and for hand-written ones."""
+    lines = text.splitlines()
+    start = 0
+    if len(path) > 1:  # inside a table: its header, or the n-th [[array]] header
+        name, nth = path[0], path[1] if isinstance(path[1], int) else 0
+        headers = [i for i, line in enumerate(lines) if re.match(rf"^\s*\[\[?\s*{re.escape(str(name))}\s*\]\]?\s*(#.*)?$", line)]
+        if nth < len(headers):
+            start = headers[nth]
+    last = str(path[-1])
+    for i in range(start, len(lines)):
+        if re.match(rf"^\s*[\"']?{re.escape(last)}[\"']?\s*(=|\.)", lines[i]) or (
+            len(path) == 1 and re.match(rf"^\s*\[\[?\s*{re.escape(last)}\s*\]\]?", lines[i])
+        ):
+            return i + 1
+        if i > start and len(path) > 1 and lines[i].lstrip().startswith("["):
+            break
+    return 0
+
+
+def parse_meta(data: dict[str, Any], text: str, where: str) -> Meta:
+    """Check ``data`` (exercise.toml, parsed from ``text``) against :data:`KEYS`; a :class:`CatalogError` naming
+    ``where:line`` and the key otherwise."""
+
+    def fail(error: str, *path: str | int) -> CatalogError:
+        line = key_line(text, *path) if path else 0
+        return CatalogError(Msg("bad_exercise", path=f"{where}:{line}" if line else where, error=error))
+
+    keys = {k.name: k for k in KEYS}
+    kind = data.get("kind", "exercise")
+    if kind not in ("exercise", "quiz"):
+        raise fail(f"kind must be \"exercise\" or \"quiz\", not {kind!r}", "kind")
+    for name, value in data.items():
+        key = keys.get(name)
+        if key is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(keys), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(keys)})"
+            raise fail(f"unknown key '{name}'{hint}", name)
+        if kind not in key.kinds:
+            raise fail(f"'{name}' is for {' and '.join(key.kinds)}s, not for a {kind}", name)
+        if isinstance(value, bool) and bool not in key.types or not isinstance(value, key.types):
+            wanted = " or ".join({"dict": "a table", "list": "a list", "bool": "true or false", "str": "a string",
+                                  "int": "an integer", "float": "a number"}[t.__name__] for t in key.types)
+            raise fail(f"'{name}' must be {wanted}, not {type(value).__name__}", name)
+    for key in KEYS:
+        if key.required and kind in key.kinds and key.name not in data:
+            raise fail(f"'{key.name}' is missing: {key.doc}")
+    for name in _BILINGUAL_TABLES:
+        if name in data:
+            _bilingual(data[name], name, fail, name)
+    hints = data.get("hints", [])
+    for i, hint in enumerate(hints):
+        _bilingual(hint, f"hints[{i + 1}]", fail, "hints", i)
+    retry = data.get("retry_factor") or {}
+    for name, value in retry.items():
+        if name not in _RETRY_KINDS:
+            raise fail(f"retry_factor: unknown key '{name}' (keys: {', '.join(_RETRY_KINDS)})", "retry_factor", name)
+    backends = data.get("backends")
+    if backends is not None and not all(isinstance(b, str) for b in backends):
+        raise fail("backends must be a list of names such as \"tensorflow\"", "backends")
+    return Meta(
+        kind=kind, title=dict(data["title"]), points=float(data["points"]), file=data.get("file"),
+        topic=dict(data["topic"]) if "topic" in data else None, hints=tuple(dict(h) for h in hints),
+        time_limit=float(data.get("time_limit", 10)), memory_mb=data.get("memory_mb"),
+        tensorflow=bool(data.get("tensorflow", False)), backends=tuple(backends) if backends is not None else None,
+        oracle_tensorflow=bool(data.get("oracle_tensorflow", False)),
+        explain_after_tries=bool(data.get("explain_after_tries", True)),
+        retry_factor=dict(retry) if retry else None,
+    )
+
+
+def _bilingual(value: Any, what: str, fail: Callable[..., CatalogError], *path: str | int) -> None:
+    if not isinstance(value, dict):
+        raise fail(f"{what} must be a table with 'ko' and 'en'", *path[:1])
+    for lang in value:
+        if lang not in LANGS:
+            raise fail(f"{what}: unknown key '{lang}' (a text has 'ko' and 'en')", *path, lang)
+    for lang in LANGS:
+        if not isinstance(value.get(lang), str):
+            raise fail(f"{what} needs '{lang}' (a string)", *path[:1])
+
+
+def _read_meta(folder: Path, root: Path | None = None) -> tuple[dict[str, Any], Meta]:
     path = folder / META_FILE
+    where = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else str(path)
     try:
-        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        meta = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CatalogError(Msg("bad_exercise", path=str(path), error=str(exc))) from exc
-    title = meta.get("title")
-    if not isinstance(title, dict) or not all(isinstance(title.get(lang), str) for lang in LANGS):
-        raise CatalogError(Msg("bad_exercise", path=str(path), error="title needs 'ko' and 'en'"))
-    if meta.get("kind", "exercise") == "exercise" and not isinstance(meta.get("file"), str):
-        raise CatalogError(Msg("bad_exercise", path=str(path), error="'file' (the stub's file name) is missing"))
-    return meta
+        raise CatalogError(Msg("bad_exercise", path=where, error=str(exc))) from exc
+    match = _DIR_NAME.match(folder.name)
+    for name in ("id", "slug"):
+        if match and name in meta and meta[name] != match[name]:
+            error = f"{name} = {meta[name]!r} but the folder says {match[name]!r} (the folder name is what counts)"
+            raise CatalogError(Msg("bad_exercise", path=f"{where}:{key_line(text, name)}", error=error))
+    return meta, parse_meta(meta, text, where)
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -193,13 +348,15 @@ class Catalog:
             if not match or not (folder / META_FILE).exists():
                 continue
             solution = self.solutions_dir / folder.name
+            meta, typed = _read_meta(folder, self.root)
             found.append(
                 Exercise(
                     id=match["id"],
                     slug=match["slug"],
                     folder=folder,
                     solution_folder=solution if solution.is_dir() else None,
-                    meta=_read_meta(folder),
+                    meta=meta,
+                    metadata=typed,
                 )
             )
         return found

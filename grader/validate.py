@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import difflib
 import re
 import shutil
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.catalog import LOCK_FILE, Catalog, CatalogError, Exercise
+from grader.catalog import LOCK_FILE, Catalog, CatalogError, Exercise, key_line
 from grader.checks import collect
 from grader.i18n import LANGS, Msg, tr
 from grader.judge import Options, grade
@@ -135,6 +137,37 @@ def check_metadata(exercise: Exercise) -> list[str]:
     return problems
 
 
+#: The keys of a question in a quiz's questions.toml, and of one of its choices (grader/quiz.py reads them).
+QUESTION_KEYS = ("id", "kind", "title", "prompt", "hint", "choices", "points", "tries", "abs_tol", "rel_tol", "integer")
+CHOICE_KEYS = ("id", "text", "ko", "en")
+
+
+def question_key_problems(exercise: Exercise) -> list[str]:
+    """Unknown (misspelled) keys in a quiz's questions.toml, each with its file and line."""
+    if exercise.kind != "quiz":
+        return []
+    path = exercise.folder / "questions.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return [f"{path.name}: {exc}"]
+    where = f"exercises/{exercise.name}/{path.name}"
+    problems = [f"{where}:{key_line(text, k)}: unknown key '{k}' (only [[questions]] tables)" for k in data if k != "questions"]
+    for i, question in enumerate(data.get("questions", [])):
+        for key in question:
+            if key not in QUESTION_KEYS:
+                close = difflib.get_close_matches(key, QUESTION_KEYS, n=1)
+                problems.append(f"{where}:{key_line(text, 'questions', i, key)}: question {i + 1}: unknown key '{key}'"
+                                + (f" (did you mean '{close[0]}'?)" if close else ""))
+        for choice in question.get("choices", []) if isinstance(question.get("choices"), list) else []:
+            for key in choice if isinstance(choice, dict) else []:
+                if key not in CHOICE_KEYS:
+                    problems.append(f"{where}: question {i + 1}: a choice has the unknown key '{key}' "
+                                    f"(keys: {', '.join(CHOICE_KEYS)})")
+    return problems
+
+
 def placeholder_problems(exercise: Exercise) -> list[str]:
     """What still holds the scaffold's text (`grade new`): titles, statements, hints, the stub, the reference."""
     from grader.scaffold import PLACEHOLDERS, REFERENCE_PLACEHOLDER
@@ -213,7 +246,8 @@ def write_fingerprints(exercise: Exercise) -> bool:
 
 def static_problems(catalog: Catalog, exercise: Exercise) -> list[str]:
     """Every problem found without grading anything: what `grade release` and `grade autograder` refuse."""
-    problems = check_metadata(exercise) + placeholder_problems(exercise) + sample_problems(catalog, exercise)
+    problems = check_metadata(exercise) + question_key_problems(exercise) + placeholder_problems(exercise)
+    problems += sample_problems(catalog, exercise)
     if problem := fingerprint_problem(exercise):
         problems.append(problem)
     return problems
@@ -312,7 +346,8 @@ def failures(result: ExerciseResult) -> str:
 def validate_static(catalog: Catalog, exercise: Exercise) -> list[Finding]:
     """The findings that need no grading (`grade validate --static`, and the refusal of `grade release`)."""
     findings = [
-        Finding(exercise.name, "metadata", not (p := check_metadata(exercise)), "; ".join(p)),
+        Finding(exercise.name, "metadata", not (p := check_metadata(exercise) + question_key_problems(exercise)),
+                "; ".join(p)),
         Finding(exercise.name, "placeholders", not (p := placeholder_problems(exercise)), "; ".join(p)),
     ]
     if exercise.kind == "exercise":
