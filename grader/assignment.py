@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -272,9 +273,9 @@ def grade_one(
 
 
 def iter_assignment(
-    catalog: Catalog, submission: Path | None, options: Options, reporter: Reporter | None = None
+    catalog: Catalog, submission: Path | None, options: Options, reporter: Reporter | None = None, jobs: int = 1
 ) -> Iterator[ExerciseResult]:
-    """Grade every item in order, yielding each result as soon as it is known."""
+    """Grade every item, ``jobs`` at a time (each in its own confined child), yielding the results in order."""
     reporter = reporter or Reporter()
     items = catalog.items
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
@@ -283,22 +284,42 @@ def iter_assignment(
         if submission is not None:
             folder = unpack(submission, Path(tmp), refused)
         shared = SharedSessions(options, reporter)
+
+        def one(exercise: Exercise, path: Path | None) -> ExerciseResult:
+            reporter.status(exercise.name)
+            try:
+                graded = grade_one(exercise, path, options, reporter, shared)
+                if refused and exercise is items[0]:
+                    graded.notes.append(Msg("refused_files", names=", ".join(refused[:10])))
+                return graded
+            except CatalogError as exc:
+                return grader_error(exercise, options, exc.message)
+            except Exception as exc:  # a grader bug in one item must not lose the others
+                return grader_error(exercise, options, Msg("check_error", error=f"{type(exc).__name__}: {exc}"))
+
         try:
             work = [(e, _path_for(e, folder)) for e in items]
             shared.warm(work)
-            for exercise, path in work:
-                reporter.status(exercise.name)
-                try:
-                    graded = grade_one(exercise, path, options, reporter, shared)
-                    if refused and exercise is items[0]:
-                        graded.notes.append(Msg("refused_files", names=", ".join(refused[:10])))
-                    yield graded
-                except CatalogError as exc:
-                    yield grader_error(exercise, options, exc.message)
-                except Exception as exc:  # a grader bug in one item must not lose the others
-                    yield grader_error(exercise, options, Msg("check_error", error=f"{type(exc).__name__}: {exc}"))
+            if jobs <= 1:
+                for exercise, path in work:
+                    yield one(exercise, path)
+                return
+            # the longest (TensorFlow) items first, so that the numpy ones fill the gaps
+            order = sorted(range(len(work)), key=lambda i: not (work[i][0].kind == "exercise" and work[i][0].tensorflow))
+            pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade")
+            try:
+                futures = {i: pool.submit(one, *work[i]) for i in order}
+                for i in range(len(work)):
+                    yield futures[i].result()
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early stops the rest
         finally:
             shared.close()
+
+
+def default_jobs() -> int:
+    """Items graded side by side by `grade all`: one per core, at most four (each may be a TensorFlow child)."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _path_for(exercise: Exercise, folder: Path | None) -> Path | None:
@@ -310,12 +331,12 @@ def _path_for(exercise: Exercise, folder: Path | None) -> Path | None:
 
 
 def grade_assignment(
-    catalog: Catalog, submission: Path | None, options: Options, reporter: Reporter | None = None
+    catalog: Catalog, submission: Path | None, options: Options, reporter: Reporter | None = None, jobs: int = 1
 ) -> AssignmentResult:
     started = time.monotonic()
     result = AssignmentResult([], lang=options.lang, seed=options.seed)
     try:
-        for item in iter_assignment(catalog, submission, options, reporter):
+        for item in iter_assignment(catalog, submission, options, reporter, jobs):
             result.results.append(item)
     except UnpackError as exc:
         result.problem = exc.message

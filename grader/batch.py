@@ -96,6 +96,18 @@ def verified(path: Path, key: bytes | None) -> bool:
     return key is None or hmac.compare_digest(str(data.get("mac", "")), _mac(key, data))
 
 
+def warm_up(catalog: Catalog, device: str) -> None:
+    """Start the warm workers' imports (TensorFlow's 3-6 s) now, while the checks load and students are listed."""
+    from grader.judge import default_backend
+    from grader.sandbox.launcher import forking_supported, zygote
+
+    if not forking_supported():
+        return
+    if any(e.kind == "exercise" and e.tensorflow for e in catalog.items):
+        zygote(True, device, catalog.root, default_backend()).start()
+    zygote(False, device, catalog.root).start()
+
+
 def preload(catalog: Catalog) -> None:
     """Load every check, hidden check and reference before any student code runs (never re-read later)."""
     for exercise in catalog.items:

@@ -358,7 +358,7 @@ def all_command(
     """Grade every exercise and quiz: one summary table, the total and the time."""
     import os
 
-    from grader.assignment import grade_assignment
+    from grader.assignment import default_jobs, grade_assignment
     from grader.judge import Options, Reporter
 
     lang_code = _lang(lang)
@@ -373,7 +373,7 @@ def all_command(
 
         console = make_console()
         with AssignmentReporter(make_console(stderr=True), lang_code, [e.name for e in catalog.items]) as reporter:
-            result = grade_assignment(catalog, submission, options, reporter)
+            result = grade_assignment(catalog, submission, options, reporter, default_jobs())
         if details:
             for item in result.results:
                 console.print(ExerciseView(item, lang_code))
@@ -384,7 +384,7 @@ def all_command(
 
         # the live status goes to stderr, so stdout keeps only the JSON/JUnit/Markdown document
         with AssignmentReporter(make_console(stderr=True), lang_code, [e.name for e in catalog.items]) as reporter:
-            result = grade_assignment(catalog, submission, options, reporter)
+            result = grade_assignment(catalog, submission, options, reporter, default_jobs())
         text = render_assignment(result, format)
     if text is not None:
         if output is not None:
@@ -474,6 +474,7 @@ def batch_command(
     catalog = _catalog()
     if not scheduler or scheduler.startswith("local"):  # a remote cluster's workers check their own boundary
         require_boundary(catalog.root, allow_unconfined, lang_code)
+        batch.warm_up(catalog, device.value)
     students = batch.find_students(submissions)
     key = batch.results_key(out)
     todo = batch.pending(students, out, resume, key)
@@ -679,7 +680,7 @@ def demo_command(lang: LangOpt = None, seed: Annotated[int, typer.Option(help="S
     """Grade every reference solution and the right quiz answers (instructor: needs solutions/)."""
     import tempfile
 
-    from grader.assignment import grade_assignment, reference_submission
+    from grader.assignment import default_jobs, grade_assignment, reference_submission
     from grader.judge import Options
     from grader.report.terminal import AssignmentView, ExerciseView, LiveReporter
 
@@ -689,7 +690,7 @@ def demo_command(lang: LangOpt = None, seed: Annotated[int, typer.Option(help="S
     with tempfile.TemporaryDirectory(prefix="grade-demo-") as tmp:
         folder = reference_submission(catalog, Path(tmp) / "references")
         with LiveReporter(console, lang_code) as reporter:
-            result = grade_assignment(catalog, folder, Options(lang=lang_code, seed=seed), reporter)
+            result = grade_assignment(catalog, folder, Options(lang=lang_code, seed=seed), reporter, default_jobs())
     for item in result.results:
         console.print(ExerciseView(item, lang_code))
     console.print(AssignmentView(result, lang_code))

@@ -156,15 +156,41 @@ def _to_inputs(x: Any) -> Any:
 
 
 def fit(model: Any, x: Any, y: Any, kwargs: dict, on_epoch: Callable[[int, dict], None]) -> dict:
-    """``model.fit`` with the student's own compile settings, streaming each epoch's logs."""
+    """``model.fit`` with the student's own compile settings, streaming each epoch's logs.
+
+    ``until`` (a judge's option, not Keras'): ``{"x": ..., "y": ..., "accuracy": a}`` and/or ``"within": d``
+    ends the training at the first epoch after which the outputs on ``x`` (thresholded at 0.5) reach accuracy
+    ``a`` on the 0/1 targets ``y``, and/or are all within ``d`` of them: one ``fit`` call instead of one per
+    epoch. Only the length of the training depends on it; the judge decides on the trained weights itself."""
     import keras
 
     class Stream(keras.callbacks.Callback):
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             on_epoch(epoch, {k: float(v) for k, v in (logs or {}).items()})
 
+    class Until(keras.callbacks.Callback):
+        def __init__(self, goal: dict) -> None:
+            super().__init__()
+            self.goal = goal
+            self.target = np.asarray(goal["y"], dtype=float).reshape(-1)
+
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            out = np.asarray(predict(self.model, self.goal["x"]), dtype=float).reshape(-1)
+            if out.shape != self.target.shape:
+                return
+            reached = True
+            if "accuracy" in self.goal:
+                reached &= float(np.mean((out > 0.5) == (self.target > 0.5))) >= float(self.goal["accuracy"])
+            if "within" in self.goal:
+                reached &= float(np.max(np.abs(out - self.target))) <= float(self.goal["within"])
+            if reached:
+                self.model.stop_training = True
+
     kwargs = dict(kwargs)
     callbacks = list(kwargs.pop("callbacks", None) or [])
+    until = kwargs.pop("until", None)
+    if until is not None:
+        callbacks.append(Until(until))
     kwargs.setdefault("verbose", 0)
     history = model.fit(_to_inputs(x), _to_inputs(y), callbacks=[*callbacks, Stream()], **kwargs)
     return {k: [float(v) for v in values] for k, values in history.history.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 from rich import box
@@ -238,11 +239,16 @@ class AssignmentReporter(LiveReporter):
     def __init__(self, console: Console, lang: str, names: list[str]) -> None:
         super().__init__(console, lang)
         self.names = list(names)
-        self.current = ""
+        self.local = threading.local()  # items are graded side by side: each thread says what it grades
+
+    @property
+    def current(self) -> str:
+        return getattr(self.local, "current", "")
 
     def status(self, text: str) -> None:
         if text in self.names:
-            self.current = tr(Msg("grading_item", name=text, i=self.names.index(text) + 1, n=len(self.names)), self.lang)
+            self.local.current = tr(Msg("grading_item", name=text, i=self.names.index(text) + 1, n=len(self.names)),
+                                    self.lang)
             super().status(self.current)
             if self.live is None:
                 self.console.print(self.current, markup=False, highlight=False, soft_wrap=True)
