@@ -17,6 +17,7 @@ submissions, fingerprints. ``grade release`` and ``grade autograder`` refuse an 
 
 from __future__ import annotations
 
+import ast
 import atexit
 import dataclasses
 import difflib
@@ -24,9 +25,10 @@ import re
 import shutil
 import tempfile
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from grader.catalog import LOCK_FILE, Catalog, CatalogError, Exercise, key_line
 from grader.checks import collect
@@ -50,12 +52,88 @@ class Finding:
     detail: str = ""
 
 
+#: A sample written as "the reference plus a small patch": this header line, then only what differs (functions,
+#: classes, constants, imports). The reference's definitions of the same names are replaced, new ones appended.
+PATCH_HEADER = re.compile(r"^#\s*patch:\s*reference\s*$", re.M)
+
+
 @dataclass
 class Sample:
     path: Path
     kind: str  # correct | wrong
     expect_fail: tuple[str, ...] = ()
     expect_message: str = ""
+    patch: bool = False  # "# patch: reference": graded as the reference with this file's definitions swapped in
+
+    def source(self, exercise: Exercise) -> str:
+        """The submission this sample stands for: the file itself, or the reference with the patch applied."""
+        text = self.path.read_text(encoding="utf-8")
+        if not self.patch:
+            return text
+        if exercise.reference_path is None:
+            error = "a '# patch: reference' sample needs the reference solution"
+            raise CatalogError(Msg("bad_exercise", path=str(self.path), error=error))
+        return apply_patch(exercise.reference_path.read_text(encoding="utf-8"), text)
+
+    @contextmanager
+    def file(self, exercise: Exercise) -> Iterator[Path]:
+        """A path to grade: the sample itself, or (a patch) the patched reference in a temporary file."""
+        if not self.patch:
+            yield self.path
+            return
+        with tempfile.TemporaryDirectory(prefix="grade-sample-") as tmp:
+            path = Path(tmp) / (exercise.meta.get("file") or self.path.name)
+            path.write_text(self.source(exercise), encoding="utf-8")
+            yield path
+
+
+def _names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Assign):
+        return {t.id for t in node.targets if isinstance(t, ast.Name)}
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return {node.target.id}
+    return set()
+
+
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """0-based first line (decorators included) and end line (exclusive) of a statement."""
+    first = min([node.lineno, *[d.lineno for d in getattr(node, "decorator_list", [])]])
+    return first - 1, node.end_lineno or node.lineno
+
+
+def apply_patch(reference: str, patch: str) -> str:
+    """``reference`` with each top-level definition of ``patch`` swapped in for the reference's definition of the
+    same name (functions, classes, assignments); the patch's imports go after the reference's, and definitions
+    the reference does not have are appended. Comments and everything else of the reference stay."""
+    ref_tree, patch_tree = ast.parse(reference), ast.parse(patch)
+    patch_lines = patch.splitlines(keepends=True)
+    chunks: list[tuple[int, int, str]] = []  # (start, end) lines of the reference replaced by text
+    imports, appended = [], []
+    for node in patch_tree.body:
+        start, end = _span(node)
+        text = "".join(patch_lines[start:end]).rstrip("\n") + "\n"
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if text.strip() not in (line.strip() for line in reference.splitlines()):
+                imports.append(text)
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the patch's docstring
+        names = _names(node)
+        target = next((r for r in ref_tree.body if names and _names(r) & names), None)
+        if target is None:
+            appended.append(text)
+        else:
+            chunks.append((*_span(target), text))
+    last_import = max((_span(r)[1] for r in ref_tree.body if isinstance(r, (ast.Import, ast.ImportFrom))), default=0)
+    if imports:
+        chunks.append((last_import, last_import, "".join(imports)))
+    lines = reference.splitlines(keepends=True)
+    for start, end, text in sorted(chunks, key=lambda c: (c[0], c[1]), reverse=True):
+        lines[start:end] = [text]
+    text = "".join(lines)
+    return text.rstrip("\n") + "\n" + "".join("\n\n" + t for t in appended)
 
 
 def samples(catalog: Catalog, exercise: Exercise) -> list[Sample]:
@@ -74,6 +152,7 @@ def samples(catalog: Catalog, exercise: Exercise) -> list[Sample]:
                 kind,
                 tuple(n.strip() for n in fails.group(1).split(",") if n.strip()) if fails else (),
                 message.group(1).strip().rstrip('",') if message else "",
+                patch=path.suffix == ".py" and bool(PATCH_HEADER.search(text)),
             )
         )
     return found
@@ -186,7 +265,15 @@ def placeholder_problems(exercise: Exercise) -> list[str]:
             if isinstance(hint, dict) and (hit := found(str(hint.get(lang, "")))):
                 problems.append(f"hint {i} ({lang}) still says {hit!r}")
     if exercise.kind != "exercise":
+        quiz_files = [exercise.folder / "questions.toml"]
+        quiz_files += [exercise.solution_folder / "key.toml"] if exercise.solution_folder is not None else []
+        for path in quiz_files:
+            if path.is_file() and (hit := found(path.read_text(encoding="utf-8"))):
+                problems.append(f"{path.name} still says {hit!r}")
         return problems
+    for sample in sorted((exercise.folder.parent.parent / SUBMISSIONS / exercise.name).glob("*.py")):
+        if hit := found(sample.read_text(encoding="utf-8", errors="replace")):
+            problems.append(f"sample {sample.name} still says {hit!r}")
     if exercise.stub_path.exists() and (hit := found(read_source(exercise.stub_path))):
         problems.append(f"stub {exercise.stub_path.name} still says {hit!r}")
     if exercise.reference_path is not None and REFERENCE_PLACEHOLDER in read_source(exercise.reference_path):
@@ -199,6 +286,11 @@ def sample_problems(catalog: Catalog, exercise: Exercise) -> list[str]:
     if exercise.kind != "exercise":
         return []
     found = samples(catalog, exercise)
+    folder = catalog.root / SUBMISSIONS / exercise.name
+    if not found:
+        return [f"no sample submissions: {SUBMISSIONS.as_posix()}/{exercise.name}/ "
+                + ("has no correct_* or wrong_* file" if folder.is_dir() else "is missing")
+                + f" (at least {MIN_WRONG_SAMPLES} wrong_* and 1 correct_* are needed; `grade new` writes one of each)"]
     wrong = sum(s.kind == "wrong" for s in found)
     correct = sum(s.kind == "correct" for s in found)
     where = (SUBMISSIONS / exercise.name).as_posix()
@@ -316,7 +408,8 @@ def check_stub(exercise: Exercise, seed: int) -> str:
 
 
 def check_sample(exercise: Exercise, sample: Sample, seed: int) -> str:
-    result = grade_quietly(exercise, sample.path, seed)
+    with sample.file(exercise) as path:
+        result = grade_quietly(exercise, path, seed)
     if errors := check_errors(exercise, result):
         return errors
     if sample.kind == "correct":

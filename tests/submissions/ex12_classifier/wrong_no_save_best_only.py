@@ -1,19 +1,7 @@
+# patch: reference
 # expect-fail: checkpoint_callback
 # expect-message: save_best_only=True
-import keras
-from keras import layers
-
-
-def build_classifier(input_shape, num_classes):
-    model = keras.Sequential([
-        keras.Input(shape=input_shape),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dropout(0.2),
-        layers.Dense(num_classes, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+# The reference with a ModelCheckpoint that saves every epoch (no save_best_only=True).
 
 
 def make_callbacks(checkpoint_path):

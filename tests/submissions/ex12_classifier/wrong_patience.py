@@ -1,19 +1,7 @@
+# patch: reference
 # expect-fail: early_stopping_callback
 # expect-message: patience is how many epochs
-import keras
-from keras import layers
-
-
-def build_classifier(input_shape, num_classes):
-    model = keras.Sequential([
-        keras.Input(shape=input_shape),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dropout(0.2),
-        layers.Dense(num_classes, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+# The reference with EarlyStopping waiting 5 epochs instead of 2.
 
 
 def make_callbacks(checkpoint_path):
