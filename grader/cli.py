@@ -595,22 +595,30 @@ def validate_command(
 
 @app.command("new")
 def new_command(
-    exercise_id: Annotated[str, typer.Argument(help="The new id, e.g. ex16.")],
+    exercise_id: Annotated[str, typer.Argument(help="The new id: ex16 (an exercise) or q04 (a quiz).")],
     slug: Annotated[str, typer.Option(help="Short lowercase name, e.g. my_topic.")],
 ) -> None:
-    """Instructor: scaffold exercises/<id>_<slug>/ (with the stub's fingerprints) and solutions/<id>_<slug>/."""
+    """Instructor: scaffold an exercise (exercises/, solutions/ and tests/submissions/<id>_<slug>/, with the stub's
+    fingerprints) or a quiz (exercises/ with questions and answers file, solutions/ with the key)."""
     from grader.scaffold import scaffold
 
     try:
         created = scaffold(_catalog(), exercise_id, slug)
-    except ValueError as exc:
-        make_console(stderr=True).print(str(exc), style="red", markup=False)
+    except (ValueError, CatalogError) as exc:
+        text = exc.message.render("en") if isinstance(exc, CatalogError) else str(exc)
+        make_console(stderr=True).print(text, style="red", markup=False)
         raise typer.Exit(2) from None
     console = make_console()
     for path in created:
         console.print(f"created {path}", markup=False)
-    console.print(f"next: replace the placeholders, write the reference and the samples, run `grade validate --fix {exercise_id}` "
-                  f"after changing the stub, then `grade validate {exercise_id}`", markup=False)
+    if exercise_id.startswith("q"):
+        steps = (f"next: write the questions (questions.toml) and their key (solutions/.../key.toml), replace every "
+                 f"TODO and placeholder, set points, then `grade validate {exercise_id}`")
+    else:
+        steps = (f"next: replace the placeholders, write the reference, the checks and at least three wrong_* and one "
+                 f"correct_* sample, run `grade validate --fix {exercise_id}` after changing the stub, "
+                 f"then `grade validate {exercise_id}` (README: \"Add an exercise\")")
+    console.print(steps, markup=False)
 
 
 AllowDraft = Annotated[bool, typer.Option("--allow-draft", help="Include exercises that fail `grade validate --static`.")]
