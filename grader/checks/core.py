@@ -97,7 +97,7 @@ class MistakeError(Exception):
     def __init__(self, mistake: "Mistake", error: BaseException) -> None:
         self.mistake = mistake
         self.error = error
-        super().__init__(f"mistake detector {mistake.label!r} raised {type(error).__name__}: {error}")
+        super().__init__(f'mistake detector "{mistake.label}" raised {type(error).__name__}: {error}')
 
 
 @dataclass
