@@ -109,13 +109,17 @@ def warm_up(catalog: Catalog, device: str) -> None:
 
 
 def preload(catalog: Catalog) -> None:
-    """Load every check, hidden check and reference before any student code runs (never re-read later)."""
+    """Load every check, hidden check and numpy reference before any student code runs (never re-read later).
+
+    A TensorFlow exercise's reference is not imported here: its checks never call it in the judge, and
+    importing it would import TensorFlow into the judge (3-6 s, 500 MB) beside the warm worker's."""
     for exercise in catalog.items:
         if exercise.kind != "exercise":
             continue
         exercise.public_checks_module()
         exercise.hidden_checks_module()
-        exercise.reference_module()
+        if not exercise.tensorflow:
+            exercise.reference_module()
 
 
 @dataclass

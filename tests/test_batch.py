@@ -128,3 +128,21 @@ def test_resume_skips_students_already_graded(graded, tmp_path):
     proc = run_grade("batch", str(subs), "--out", str(out), "--resume")
     assert proc.returncode == 0
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")} == stamp
+
+
+def test_the_judge_of_a_batch_never_imports_tensorflow(tmp_path):
+    # the warm worker imports TensorFlow once; the judge (this command's own process) must not import it again
+    student = tmp_path / "class" / "s01" / "ex10_xor"
+    student.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions/ex10_xor/xor.py", student / "xor.py")
+    out = tmp_path / "results"
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "grader", "batch", str(tmp_path / "class"),
+                           "--out", str(out), "--jobs", "1", "--seed", "3"],
+                          cwd=ROOT, env={**os.environ, "GRADE_ROOT": str(ROOT), "NO_COLOR": "1"},
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    data = json.loads((out / "s01.json").read_text())
+    assert data["exercises"]["ex10_xor"]["score"] == data["exercises"]["ex10_xor"]["max_score"]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "numpy" in imported  # the measurement works
+    assert not {"tensorflow", "keras"} & imported
