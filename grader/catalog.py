@@ -1,4 +1,8 @@
-"""The catalog of exercises: folders under exercises/ (student side) and solutions/ (instructor side)."""
+"""The catalog of exercises: folders under exercises/ (student side) and solutions/ (instructor side).
+
+Each folder's ``exercise.toml`` is checked against :data:`KEYS` (every key, documented in one place) into a typed
+:class:`Meta`: an unknown, misplaced or mistyped key is a :class:`CatalogError` naming the file and the line.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ full marks; ``wrong_*.py`` must fail the checks named in its header::
     # expect-fail: mse_lesson_example, mse_random
     # expect-message: half of the sum
 
+A sample whose header holds the line ``# patch: reference`` is the reference solution with the sample's
+top-level definitions swapped in (:func:`apply_patch`): only what differs is written, so a fix to the reference
+reaches every such sample. ``Sample.file`` gives the path to grade either way.
+
 Students grade the stub file itself, edited in place, so "not attempted" is decided by the stub's
 fingerprints as shipped (``stub.lock``, grader/source.py). ``grade validate --fix`` rewrites them
 after the instructor changes a stub; in the course repository (where ``solutions/`` exists) a stub
