@@ -95,14 +95,15 @@ class Expectations:
         return call_label(stub_of(self), name, args, kwargs)
 
     def expect_equal(self, got: Any, expected: Any, label: str, *, why: Text | None = None,
-                     mistakes: Iterable[Mistake] = (), args: Sequence[Any] = ()) -> None:
+                     mistakes: Iterable[Mistake] = (), args: Sequence[Any] = (),
+                     kwargs: dict[str, Any] | None = None) -> None:
         """``got`` must equal ``expected`` exactly (plain data or arrays); the failure says
         "This check expects label=expected, but your code has label=got" (on hidden checks, without the
         expected value). ``why`` (a bilingual text) or the first matching mistake explains it."""
         if _same(got, expected):
             return
         details: list[Detail] = [Explanation(why)] if why else []
-        details += [Explanation(m.explanation) for m in mistakes if m.matches(got, args)][:1]
+        details += [Explanation(m.explanation) for m in mistakes if m.matches(got, args, kwargs)][:1]
         if self.hidden:
             raise Incorrect(Msg("wrong_value_hidden", call=label, failed=1, total=1), *details)
         show = (lambda v: f"{label}={v!r}") if label else repr
@@ -141,7 +142,7 @@ class Expectations:
             self.expect_close(got, want, label=label, inputs=inputs, args=args, kwargs=kwargs,
                               rtol=tolerance[0], atol=tolerance[1], mistakes=mistakes)
         else:
-            self.expect_equal(got, want, label, mistakes=mistakes, args=args)
+            self.expect_equal(got, want, label, mistakes=mistakes, args=args, kwargs=kwargs)
         return got
 
     def _show_input(self, value: Any) -> str:
