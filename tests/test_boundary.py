@@ -181,7 +181,7 @@ def test_student_cannot_write_outside_its_private_tmp(tmp_path, course_before):
               "    import tempfile\n"
               "    open(tempfile.gettempdir() + '/mine.txt', 'w').write('ok')  # its own private scratch folder\n"
               "    return done\n") % [str(target), str(ROOT / "solutions/ex05_losses/losses.py"),
-                                     str(ROOT / "grader/checks.py"), str(ROOT / "grader/report/json_result.py"),
+                                     str(ROOT / "grader/checks/core.py"), str(ROOT / "grader/report/json_result.py"),
                                      f"{sp}/pwn.pth", f"{sp}/sitecustomize.py", str(ROOT / ".grade_state.json"),
                                      "/tmp/pwned-by-student"]
     assert run_student(tmp_path, source) == []
