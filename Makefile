@@ -24,8 +24,7 @@ demo: venv
 	exit $$status
 
 test: venv
-	$(PY) -m pytest -q
-	$(GRADE) validate
+	$(PY) -m pytest -q  # grade validate runs inside (tests/test_curriculum.py): each sample graded once
 
 bench: venv
 	$(PY) bench/bench.py
