@@ -198,12 +198,15 @@ def fit(model: Any, x: Any, y: Any, kwargs: dict, on_epoch: Callable[[int, dict]
 
 def predict(model: Any, x: Any) -> Any:
     """Outputs on ``x`` in inference mode; a direct call is far faster than ``predict`` on small data."""
+    import keras
+
     out = model(_to_inputs(x), training=False)
+    numpy = keras.ops.convert_to_numpy  # on PyTorch a tensor that requires grad refuses np.asarray
     if isinstance(out, dict):
-        return {k: np.asarray(v) for k, v in out.items()}
+        return {k: numpy(v) for k, v in out.items()}
     if isinstance(out, (list, tuple)):
-        return [np.asarray(v) for v in out]
-    return np.asarray(out)
+        return [numpy(v) for v in out]
+    return numpy(out)
 
 
 # --- the trained model as plain data, for the judge's own forward pass (grader.replay) --------------------------

@@ -51,7 +51,7 @@ result = {
 COMPUTE_LOSS = """
 pred = model(x, training=False)
 total = model.compute_loss(x=x, y=y, y_pred=pred, training=False)
-result = {"loss": float(total), "pred": [np.asarray(p) for p in pred]}
+result = {"loss": float(keras.ops.convert_to_numpy(total)), "pred": [keras.ops.convert_to_numpy(p) for p in pred]}
 """
 
 SEQUENTIAL_WHY = {

@@ -52,7 +52,13 @@ LAYERS_IN_CALL = {
 def built(ctx):
     """build_model() once, checked to be a genuine YourModel instance: (handle, probe facts)."""
     def build():
-        model = ctx.call("build_model", label=LABEL)
+        try:
+            model = ctx.call("build_model", label=LABEL)
+        except Incorrect as exc:  # on PyTorch a missing super().__init__() fails at the first layer assigned
+            if "before Module.__init__() call" not in str(getattr(exc.message, "params", {}).get("error", "")):
+                raise
+            raise Incorrect({"ko": "super().__init__()가 호출되지 않았습니다.", "en": "super().__init__() was not called."},
+                            Explanation(NO_SUPER), *exc.details) from None
         if model is None:
             raise Incorrect(Msg("returned_none", call=LABEL))
         info = ctx.run(PROBE, label=LABEL, model=model)

@@ -91,7 +91,8 @@ result = bool(os.path.isfile(path))
 
 LOAD = """
 loaded = keras.models.load_model(path)
-result = {"loaded": np.asarray(loaded(x, training=False)), "trained": np.asarray(model(x, training=False))}
+numpy = keras.ops.convert_to_numpy  # any backend (a PyTorch tensor that requires grad refuses np.asarray)
+result = {"loaded": numpy(loaded(x, training=False)), "trained": numpy(model(x, training=False))}
 """
 
 
