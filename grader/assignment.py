@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from grader import quiz
 from grader.catalog import Catalog, CatalogError, Exercise
 from grader.i18n import Msg, TextLike
 from grader.judge import Options, Oracle, Reporter, exercise_limits, grade
@@ -178,8 +179,6 @@ def not_submitted(exercise: Exercise, options: Options) -> ExerciseResult:
     from grader.checks import collect
 
     if exercise.kind == "quiz":
-        from grader import quiz
-
         return quiz.grade_missing(exercise, options)
     specs = collect(exercise.public_checks_module(), hidden=False)
     if options.hidden:
@@ -202,8 +201,6 @@ def grader_error(exercise: Exercise, options: Options, message: TextLike) -> Exe
 def reference_submission(catalog: Catalog, folder: Path, only: set[str] | None = None) -> Path:
     """A student's copy of exercises/ holding every reference solution and every right quiz answer."""
     import tomli_w
-
-    from grader import quiz
 
     for item in catalog.items:
         if only is not None and item.id not in only:
@@ -266,8 +263,6 @@ def grade_one(
     if path is None:
         return not_submitted(exercise, options)
     if exercise.kind == "quiz":
-        from grader import quiz
-
         return quiz.grade_answers_file(exercise, path, options)
     return grade(exercise, path, options, reporter, oracle=shared.oracle if shared else None)
 

@@ -211,7 +211,7 @@ def check_command(
     try:
         item = catalog.resolve(exercise)
         if item.kind == "quiz":
-            from grader.quiz_view import quiz_command
+            from grader.quiz.view import quiz_command
 
             raise typer.Exit(quiz_command(catalog, item, answers=answers or submission, format=format.value,
                                           output=output, seed=seed, lang=lang_code))

@@ -508,7 +508,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-# Quizzes (grader/quiz.py, grader/quiz_view.py).
+# Quizzes (grader/quiz/).
 MESSAGES.update({
     "quiz_right": {
         "ko": "정답입니다.",

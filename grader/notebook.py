@@ -212,7 +212,7 @@ def grade_notebook(item: Any, path: Path, lang: str, seed: int) -> Any:
 def grade_quiz_notebook(item: Any, path: Path, lang: str, seed: int) -> Any:
     """A quiz notebook: the literal ``answer`` of each question cell, judged by grader.quiz (nothing executed)."""
     from grader.judge import Options
-    from grader.quiz import grade_answers_file
+    from grader.quiz.grading import grade_answers_file
 
     return grade_answers_file(item, path, Options(lang=lang, seed=seed))
 

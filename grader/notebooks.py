@@ -179,7 +179,7 @@ def quiz_questions(exercise: Exercise) -> list[Any]:
     """The questions of a quiz, read with grader.quiz (no answer key needed)."""
     import tomllib
 
-    from grader.quiz import QUESTIONS_FILE, parse_questions
+    from grader.quiz.model import QUESTIONS_FILE, parse_questions
 
     path = exercise.folder / QUESTIONS_FILE
     return parse_questions(tomllib.loads(path.read_text(encoding="utf-8")), str(path))

@@ -7,6 +7,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from grader import quiz
 from grader.catalog import LOCK_FILE, Catalog, Exercise
 from grader.source import fingerprints, lock_text, read_source
 
@@ -87,8 +88,6 @@ def _copy_package(target: Path) -> None:
 def build_release(catalog: Catalog, out: Path, allow_draft: bool = False) -> list[Path]:
     """Statements, stubs with their fingerprints, public checks, quiz questions with hashed keys, the grader:
     nothing from solutions/. Refuses (DraftError) exercises that fail the static validation unless ``allow_draft``."""
-    from grader import quiz
-
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} exists and is not empty")
     refuse_drafts(catalog, allow_draft)

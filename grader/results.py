@@ -15,6 +15,16 @@ SEE_ABOVE = "mistake_see_above"
 
 
 @dataclass
+class Finding:
+    """One line of `grade validate`: what was checked for which exercise, and what is wrong (empty if ok)."""
+
+    exercise: str
+    what: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
 class CheckResult:
     name: str
     title: Text

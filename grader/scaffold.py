@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.catalog import LOCK_FILE, Catalog
 from grader.quiz import load_quiz
-from grader.quiz_answers import answers_template
+from grader.quiz.answers import answers_template
 from grader.source import fingerprints, lock_text
 
 #: The scaffold's text that an instructor must replace; `grade validate` reports any of it left in an exercise.

@@ -38,7 +38,7 @@ from grader.catalog import LOCK_FILE, Catalog, CatalogError, Exercise, key_line
 from grader.checks import collect
 from grader.i18n import LANGS, Msg, tr
 from grader.judge import Options, grade
-from grader.results import ExerciseResult
+from grader.results import ExerciseResult, Finding  # Finding lives there: grader.quiz.validate needs no import of this module
 from grader.source import fingerprints, lock_text, read_lock, read_source
 
 if TYPE_CHECKING:
@@ -46,14 +46,6 @@ if TYPE_CHECKING:
 
 SUBMISSIONS = Path("tests") / "submissions"
 MIN_WRONG_SAMPLES = 3
-
-
-@dataclass
-class Finding:
-    exercise: str
-    what: str
-    ok: bool
-    detail: str = ""
 
 
 #: A sample written as "the reference plus a small patch": this header line, then only what differs (functions,
@@ -458,9 +450,9 @@ def validate_exercise(catalog: Catalog, exercise: Exercise, seed: int = 1, stati
     if static:
         return findings
     if exercise.kind != "exercise":
-        from grader import quiz
+        from grader.quiz.validate import validate_quiz
 
-        return findings + quiz.validate_quiz(catalog, exercise, seed)
+        return findings + validate_quiz(catalog, exercise, seed)
     for what, problem in (("reference in place", check_reference(exercise, seed)), ("stub", check_stub(exercise, seed))):
         findings.append(Finding(exercise.name, what, not problem, problem))
     for sample in samples(catalog, exercise):

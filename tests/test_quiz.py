@@ -15,7 +15,7 @@ import tomli_w
 from typer.testing import CliRunner
 
 from grader import quiz as qz
-from grader.catalog import Catalog
+from grader.catalog import Catalog, CatalogError
 from grader.i18n import LANGS
 from tests.conftest import ROOT
 
@@ -223,7 +223,7 @@ def _right_answers_toml(item) -> str:
 @pytest.mark.parametrize("item", QUIZZES, ids=lambda e: e.name)
 def test_answers_file_with_every_right_answer_scores_full_marks(course, item):
     quiz = qz.load_quiz(Catalog(course).resolve(item.id))
-    result = quiz.grade(quiz.read_answers(_right_answers_toml(item)))
+    result = quiz.grade(qz.read_answers(quiz, _right_answers_toml(item)))
     assert result.passed and result.score == result.max_score == item.points
 
 
@@ -232,7 +232,7 @@ def test_answers_file_with_no_answer_scores_zero(course, item):
     quiz = qz.load_quiz(Catalog(course).resolve(item.id))
     shipped = (quiz.exercise.folder / qz.ANSWERS_FILE).read_text(encoding="utf-8")
     for source in ("", shipped):
-        result = quiz.grade(quiz.read_answers(source))
+        result = quiz.grade(qz.read_answers(quiz, source))
         assert result.score == 0 and not result.passed
 
 
@@ -241,14 +241,14 @@ def test_answers_file_with_every_wrong_answer_scores_zero(quizzes):
     wrong = {"dense_params": 1000, "binary_output_activation": "softmax", "compile_method": "fit",
              "integer_label_loss": "mse", "add_usage": "b", "flatten_layer": "dense", "image_activation": "tanh",
              "non_adaptive_optimizer": "adam"}
-    result = q01.grade(q01.read_answers(tomli_w.dumps(wrong)))
+    result = q01.grade(qz.read_answers(q01, tomli_w.dumps(wrong)))
     assert result.score == 0 and all(c.status == "failed" for c in result.checks)
     assert not any("Explanation" in c.output("en") or "해설" in c.output("ko") for c in result.checks)
 
 
 def test_answers_file_explanations_only_for_right_answers(quizzes):
     q01 = quizzes["q01"]
-    result = q01.grade(q01.read_answers('dense_params = 1010\nbinary_output_activation = "relu"\n'))
+    result = q01.grade(qz.read_answers(q01, 'dense_params = 1010\nbinary_output_activation = "relu"\n'))
     by_name = {c.name: c for c in result.checks}
     assert "100 × 10 + 10" in by_name["dense_params"].output("en")
     assert "해설" in by_name["dense_params"].output("ko")
@@ -344,7 +344,7 @@ def test_public_key_explanation_unlocks_with_the_right_answer_or_after_the_tries
 
 
 def test_public_key_built_without_reveal_keeps_explanations_locked_after_the_tries():
-    from grader.quiz_key import HashedKey
+    from grader.quiz.public_key import HashedKey
 
     exact = qz.load_quiz(Catalog(ROOT).resolve("q01"))
     data = qz.hashed_key(exact, reveal_after_tries=False)
@@ -354,7 +354,7 @@ def test_public_key_built_without_reveal_keeps_explanations_locked_after_the_tri
 
 
 def test_public_key_can_reveal_after_tries_when_built_so():
-    from grader.quiz_key import HashedKey
+    from grader.quiz.public_key import HashedKey
 
     exact = qz.load_quiz(Catalog(ROOT).resolve("q02"))
     public = qz.Quiz(exact.exercise, exact.questions, HashedKey(exact.name, qz.hashed_key(exact, reveal_after_tries=True)))
@@ -537,7 +537,7 @@ def test_session_with_public_key_shows_the_explanation_after_the_tries(tmp_path)
 
     from rich.console import Console
 
-    from grader.quiz_view import QuizSession
+    from grader.quiz.view import QuizSession
 
     q01 = qz.load_quiz(Catalog(_course(tmp_path, public=True)).resolve("q01"))
     q01.questions = [q01.question("add_usage"), q01.question("compile_method")]
@@ -559,8 +559,8 @@ def test_session_with_a_key_without_reveal_keeps_the_explanation_locked(tmp_path
 
     from rich.console import Console
 
-    from grader.quiz_key import HashedKey
-    from grader.quiz_view import QuizSession
+    from grader.quiz.public_key import HashedKey
+    from grader.quiz.view import QuizSession
 
     exact = qz.load_quiz(Catalog(ROOT).resolve("q01"))
     public = qz.Quiz(exact.exercise, [exact.question("add_usage")],
@@ -643,7 +643,7 @@ def test_retry_policy_is_set_in_the_quiz_metadata_and_stated_in_both_languages(t
     assert "객관식: 다시 시도해도 감점이 없습니다" in header["ko"] and "0.25을(를) 곱합니다" in header["ko"]
     assert "multiple choice, short text" not in header["en"]  # grouped by factor: multiple 0, text 0.5
     meta.write_text(meta.read_text(encoding="utf-8").replace("single = 1.0", "single = 2"), encoding="utf-8")
-    with pytest.raises(qz.CatalogError):
+    with pytest.raises(CatalogError):
         qz.load_quiz(Catalog(root).resolve("q01"))
 
 
@@ -696,7 +696,7 @@ def test_hint_after_a_quiz_names_a_question_the_student_missed(course, tmp_path)
 
 
 def _public(item_id: str, **kwargs):
-    from grader.quiz_key import HashedKey
+    from grader.quiz.public_key import HashedKey
 
     exact = qz.load_quiz(Catalog(ROOT).resolve(item_id))
     data = qz.hashed_key(exact, **kwargs)
@@ -707,7 +707,7 @@ def test_public_key_uses_scrypt_and_aes_gcm_and_holds_no_plain_answer():
     import hashlib
     import time
 
-    from grader.quiz_key import KDF
+    from grader.quiz.public_key import KDF
 
     for item in QUIZZES:
         exact, data, _ = _public(item.id)
@@ -730,7 +730,7 @@ def test_public_key_uses_scrypt_and_aes_gcm_and_holds_no_plain_answer():
 def test_public_key_rejects_tampered_ciphertext_and_old_formats():
     import base64
 
-    from grader.quiz_key import HashedKey
+    from grader.quiz.public_key import HashedKey
 
     exact, data, _ = _public("q01", secret="t")
     record = data["questions"]["dense_params"]
@@ -745,7 +745,7 @@ def test_public_key_rejects_tampered_ciphertext_and_old_formats():
     wraps = data["questions"]["compile_method"]["wraps"]
     wraps[0] = base64.b64encode(bytes(48)).decode()
     assert "damaged" in tampered.judge(tampered.question("compile_method"), "compile").explanation["en"]
-    with pytest.raises(qz.CatalogError, match="grader-quiz-key/2"):
+    with pytest.raises(CatalogError, match="grader-quiz-key/2"):
         HashedKey(exact.name, {**data, "format": "grader-quiz-key/1"})
 
 
@@ -840,7 +840,7 @@ def test_malformed_answers_file_is_in_the_batch_csv_note(tmp_path):
 
 
 def test_interactive_quiz_with_a_malformed_answers_file_says_where_and_how_to_start_over(tmp_path, capsys):
-    from grader.quiz_view import quiz_command
+    from grader.quiz.view import quiz_command
 
     root = _course(tmp_path)
     catalog = Catalog(root)
@@ -852,13 +852,13 @@ def test_interactive_quiz_with_a_malformed_answers_file_says_where_and_how_to_st
 
 
 def test_public_key_with_a_damaged_record_or_cost_is_refused_at_load():
-    from grader.quiz_key import HashedKey
+    from grader.quiz.public_key import HashedKey
 
     exact, data, _ = _public("q01", secret="d")
-    with pytest.raises(qz.CatalogError, match="out of range"):
+    with pytest.raises(CatalogError, match="out of range"):
         HashedKey(exact.name, {**data, "kdf": {**data["kdf"], "n": 2**30}})
     data["questions"]["dense_params"]["salt"] = "not base64!"
-    with pytest.raises(qz.CatalogError, match="dense_params"):
+    with pytest.raises(CatalogError, match="dense_params"):
         HashedKey(exact.name, data)
 
 

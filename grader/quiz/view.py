@@ -23,10 +23,9 @@ from rich.text import Text
 
 from grader.catalog import Catalog, CatalogError, Exercise
 from grader.i18n import LANGS, Msg, tr
-from grader.quiz import (
-    ANSWERS_FILE, AnswerError, AnswersFileError, Question, Quiz, Verdict, load_quiz, parse_answer, text,
-)
-from grader.quiz_answers import AnswerSheet, read_answer_sheet, read_answers_file, save_answers
+from grader.quiz.answers import AnswerSheet, parse_answer, read_answer_sheet, read_answers_file, save_answers
+from grader.quiz.keys import load_quiz
+from grader.quiz.model import ANSWERS_FILE, AnswerError, AnswersFileError, Question, QuestionVerdict, Quiz, text
 from grader.report.console import make_console
 from grader.results import ExerciseResult
 
@@ -65,11 +64,11 @@ class QuizSession:
             raise AnswersFileError(list(sheet.problems.values()))
         self.values: dict[str, Any] = dict(sheet.values)
         self.tries: dict[str, int] = {q.id: sheet.tries_of(q.id) for q in quiz.questions}
-        self.verdicts: dict[str, Verdict] = {}
+        self.verdicts: dict[str, QuestionVerdict] = {}
         self.shown = False  # the result was already printed (the saved result, before the offer to retake)
         self.save_failed = False
 
-    def _verdict(self, question: Question) -> Verdict:
+    def _verdict(self, question: Question) -> QuestionVerdict:
         if question.id not in self.verdicts:
             self.verdicts[question.id] = self.quiz.judge(question, self.values.get(question.id))
         return self.verdicts[question.id]
@@ -166,7 +165,7 @@ class QuizSession:
                     points=tr(text(_n("points", question.points), points=question.points), lang),
                     tries=tr(text(_n("tries", left), n=left), lang))
         self.console.print(Panel(body, title=header, title_align="left"))
-        verdict: Verdict | None = None
+        verdict: QuestionVerdict | None = None
         while self.tries.get(question.id, 0) < limit:
             raw = self.ask(f"{_v('ask_' + question.kind, lang)} > ")
             if not raw.strip():

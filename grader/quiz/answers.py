@@ -1,5 +1,6 @@
-"""A quiz's answers file (``exercises/qNN_slug/answers.toml``): reading it with line numbers, writing it
-atomically after each interactive answer, and grading it within a whole assignment.
+"""Reading a quiz's answers: one answer (normalised to its canonical form) and the answers file
+(``exercises/qNN_slug/answers.toml``), read with line numbers and written atomically after each
+interactive answer.
 
 The file holds one line per question (``dense_params = 1010``) and a ``[tries]`` table with the try
 each answer was given on (``dense_params = 2``), so that ``grade all``, ``grade batch``, the
@@ -10,18 +11,100 @@ autograder and CI apply the same retry policy as the interactive session.  An an
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.quiz import (
-    ANSWERS_FILE, AnswerError, AnswersFileError, Quiz, Verdict, _join, parse_answer, text,
-)
-from grader.results import CheckResult, ExerciseResult
+import tomli_w
+
+from grader.i18n import Msg, both
+from grader.quiz.model import ANSWERS_FILE, AnswerError, AnswersFileError, Question, Quiz, join_texts, text
+from grader.report.json_result import write_atomic
 
 TRIES_TABLE = "tries"
+
+
+# ---------------------------------------------------------------------------------------------
+# one answer: reading and normalising it
+
+_QUOTES = "'\"`‘’“”"
+_DOTTED = re.compile(r"[a-z_]\w*(\.[a-z_]\w*)+")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?(e[+-]?\d+)?")
+
+
+def normalise_text(value: str) -> str:
+    """Case, spaces and quotes removed, a trailing ``()`` dropped: ``" Model.Compile() "`` -> ``model.compile``."""
+    value = unicodedata.normalize("NFKC", value).casefold()
+    value = "".join(ch for ch in value if not ch.isspace() and ch not in _QUOTES)
+    while value.endswith("()"):
+        value = value[:-2]
+    return value
+
+
+def text_forms(value: str) -> set[str]:
+    """The normalised answer, and the last part of a dotted name (``model.compile`` also reads ``compile``)."""
+    norm = normalise_text(value)
+    forms = {norm}
+    if _DOTTED.fullmatch(norm):
+        forms.add(norm.rsplit(".", 1)[1])
+    return forms
+
+
+def parse_number(raw: Any, qid: str = "?") -> float:
+    """``1010``, ``"1,010"``, ``"1 010"``, ``"1.01e3"`` are all 1010.0."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_numeric")), got=type(raw).__name__))
+    if isinstance(raw, str):
+        s = unicodedata.normalize("NFKC", raw).strip().lower().replace("\u2212", "-")
+        s = re.sub(r"[\s_]", "", s)
+        if _GROUPED.fullmatch(s):
+            s = s.replace(",", "")
+        if not _NUMBER.fullmatch(s):
+            raise AnswerError(text("not_number", qid=qid, raw=raw))
+        raw = s
+    value = float(raw)
+    if not math.isfinite(value):
+        raise AnswerError(text("not_number", qid=qid, raw=raw))
+    return value
+
+
+def parse_answer(question: Question, raw: Any) -> Any:
+    """The answer in canonical form (choice id, sorted tuple of ids, float, str); None when blank."""
+    qid = question.id
+    if raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw):
+        return None
+    if question.kind == "numeric":
+        return parse_number(raw, qid)
+    if question.kind == "text":
+        if not isinstance(raw, str):
+            raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_text")), got=type(raw).__name__))
+        return raw.strip()
+    if question.kind == "single":
+        if not isinstance(raw, str):
+            raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_single")), got=type(raw).__name__))
+        return _choice_id(question, raw)
+    if isinstance(raw, str):
+        raw = [part for part in re.split(r"[,\s]+", raw) if part]
+    if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+        raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_multiple")), got=type(raw).__name__))
+    return tuple(sorted({_choice_id(question, r) for r in raw}))
+
+
+def _choice_id(question: Question, raw: str) -> str:
+    wanted = normalise_text(raw)
+    for choice in question.choices:
+        if wanted == normalise_text(choice.id) or any(wanted == normalise_text(t) for t in choice.text.values()):
+            return choice.id
+    raise AnswerError(text("not_choice", qid=question.id, raw=raw, ids=", ".join(question.choice_ids())))
+
+
+# ---------------------------------------------------------------------------------------------
+# the answers file
 
 
 @dataclass
@@ -54,8 +137,8 @@ def _line_of(source: str | None, key: str, after: str | None = None) -> int | No
 
 def _located(message: dict[str, str], path: str, line: int | None) -> dict[str, str]:
     if line is None:
-        return _join(text("in_file", path=path), message, sep=": ")
-    return _join(text("at_line", path=path, line=line), message, sep=": ")
+        return join_texts(text("in_file", path=path), message, sep=": ")
+    return join_texts(text("at_line", path=path, line=line), message, sep=": ")
 
 
 def parse_sheet(quiz: Quiz, raw: dict[str, Any], source: str | None = None, path: str = ANSWERS_FILE) -> AnswerSheet:
@@ -103,13 +186,21 @@ def load_answers_toml(source: str, path: str = ANSWERS_FILE) -> dict[str, Any]:
             qid = match.group(1) if match else None
         message = text("bad_toml", path=path, error=str(exc))
         if qid:
-            message = _join(message, text("on_question", qid=qid), sep=" ")
+            message = join_texts(message, text("on_question", qid=qid), sep=" ")
         raise AnswersFileError([_located(message, path, number)]) from None
 
 
 def read_answer_sheet(quiz: Quiz, source: str, path: str = ANSWERS_FILE) -> AnswerSheet:
     """The sheet of an answers file's text; a TOML syntax error raises AnswersFileError."""
     return parse_sheet(quiz, load_answers_toml(source, path), source, path)
+
+
+def read_answers(quiz: Quiz, source: str, path: str = ANSWERS_FILE) -> dict[str, Any]:
+    """Parsed answers from the text of an answers file; every problem at once in AnswersFileError."""
+    sheet = read_answer_sheet(quiz, source, path)
+    if sheet.problems:
+        raise AnswersFileError(list(sheet.problems.values()))
+    return sheet.values
 
 
 def read_answers_file(quiz: Quiz, path: Path) -> AnswerSheet:
@@ -128,8 +219,6 @@ def read_answers_file(quiz: Quiz, path: Path) -> AnswerSheet:
 
 
 def _toml_value(value: Any) -> str:
-    import tomli_w
-
     if isinstance(value, tuple):
         value = list(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -176,8 +265,6 @@ def answers_template(quiz: Quiz, values: dict[str, Any] | None = None, tries: di
 
 def save_answers(quiz: Quiz, path: Path, values: dict[str, Any], tries: dict[str, int]) -> None:
     """Write the answers file atomically (a temporary file, then os.replace)."""
-    from grader.report.json_result import write_atomic
-
     write_atomic(path, answers_template(quiz, values, tries))
 
 
@@ -188,64 +275,3 @@ def right_answers(quiz: Quiz) -> dict[str, Any]:
         answer = quiz.key.entries[q.id]["answer"]
         out[q.id] = answer[0] if q.kind == "text" else answer
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# grading within a whole assignment (`grade all`, `grade batch`, the autograder)
-
-
-def grade_missing(exercise: Any, options: Any) -> ExerciseResult:
-    """Every question 'not attempted' (the quiz is missing from a submission)."""
-    from grader.quiz import load_quiz
-
-    return load_quiz(exercise).grade({}, seed=options.seed, lang=options.lang)
-
-
-def _unreadable(quiz: Quiz, problem: dict[str, str], options: Any) -> ExerciseResult:
-    """The file cannot be read at all: every question failed with the reason (never 'not attempted')."""
-    message = text("file_unreadable", problem=problem)
-    checks = [CheckResult(q.id, q.title, 0.0, q.points, "failed", message) for q in quiz.questions]
-    return ExerciseResult(quiz.name, quiz.exercise.title, checks, options.seed, options.lang, device="-",
-                          hidden_run=True, hints=quiz.exercise.hints, problem=problem)
-
-
-def grade_answers_file(exercise: Any, path: Any, options: Any) -> ExerciseResult:
-    """Grade a student's answers (``answers.toml`` or a quiz notebook) within a whole assignment.
-
-    Unlike ``grade q01 --answers`` (exit code 2), an unreadable answer costs only its question: it
-    is marked failed with the reason (file, line, question), the other answers are graded; the
-    result's ``problem`` lists every problem.  A file that is not TOML fails every question.
-    """
-    from grader.quiz import load_quiz
-
-    quiz = load_quiz(exercise)
-    path = Path(path)
-    notes: list = []
-    if path.suffix == ".ipynb":
-        from grader.submission import quiz_answers
-
-        read = quiz_answers(path)
-        notes = list(read.notes)
-        if read.problem:
-            result = _unreadable(quiz, read.problem, options)
-            result.notes = notes
-            return result
-        sheet = parse_sheet(quiz, dict(read.answers), None, path.name)
-    else:
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return _unreadable(quiz, text("no_answers_file", path=path.name), options)
-        try:
-            sheet = read_answer_sheet(quiz, source, path.name)
-        except AnswersFileError as exc:
-            return _unreadable(quiz, exc.problems[0], options)
-    verdicts = {qid: Verdict(0.0, "wrong", message) for qid, message in sheet.problems.items()}
-    result = quiz.grade(sheet.values, tries=sheet.tries, seed=options.seed, lang=options.lang, verdicts=verdicts)
-    for check in result.checks:  # a question whose answer could not be read is failed, never "not attempted"
-        if check.name in sheet.problems:
-            check.status = "failed"
-    result.notes = notes
-    if sheet.problems:
-        result.problem = _join(text("answers_problems", path=path.name), *sheet.problems.values())
-    return result

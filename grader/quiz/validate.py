@@ -4,19 +4,20 @@ empty one scores 0, and the shipped answers.toml is the blank template."""
 
 from __future__ import annotations
 
-from typing import Any
+import tomli_w
 
 from grader.catalog import Catalog, CatalogError, Exercise
 from grader.i18n import LANGS
-from grader.quiz import ANSWERS_FILE, AnswersFileError, ExactKey, Quiz, _bilingual, load_quiz
-from grader.quiz_answers import right_answers
+from grader.quiz.answers import read_answers, right_answers
+from grader.quiz.keys import ExactKey, load_quiz
+from grader.quiz.model import ANSWERS_FILE, AnswersFileError, Quiz, bilingual
+from grader.quiz.public_key import HashedKey, hashed_key
+from grader.results import Finding
 
 
-def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[Any]:
+def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[Finding]:
     """Both languages complete, keys match the questions, all-right scores full marks, empty scores 0."""
-    from grader.validate import Finding
-
-    def finding(what: str, problems: list[str]) -> Any:
+    def finding(what: str, problems: list[str]) -> Finding:
         return Finding(exercise.name, what, not problems, "; ".join(problems))
 
     try:
@@ -28,7 +29,7 @@ def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[A
         texts = [("title", q.title), ("prompt", q.prompt)] + [(f"choice {c.id}", c.text) for c in q.choices]
         texts += [("hint", q.hint)] if q.hint else []
         if isinstance(quiz.key, ExactKey):
-            texts.append(("explanation", _bilingual(quiz.key.entries[q.id].get("explanation", ""), q.id)))
+            texts.append(("explanation", bilingual(quiz.key.entries[q.id].get("explanation", ""), q.id)))
         for what, value in texts:
             missing = [lang for lang in LANGS if not value.get(lang, "").strip()]
             if missing:
@@ -61,11 +62,9 @@ def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[A
     findings.append(finding("key", problems))
     if problems:
         return findings
-    from grader.quiz_key import HashedKey, hashed_key
-
     public = Quiz(exercise, quiz.questions, HashedKey(exercise.name, hashed_key(quiz)), quiz.policy)
     for label, variant in (("exact", quiz), ("public", public)):
-        full = variant.grade(variant.read_answers(_dump_toml(right_answers(quiz))), seed=seed)
+        full = variant.grade(read_answers(variant, tomli_w.dumps(right_answers(quiz))), seed=seed)
         empty = variant.grade({}, seed=seed)
         findings.append(finding(f"all_right_{label}", [] if full.score == full.max_score == exercise.points else [
             f"an all-right answers file scores {full.score:g}/{full.max_score:g}"]))
@@ -73,7 +72,7 @@ def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[A
     template = exercise.folder / ANSWERS_FILE
     problems = []
     try:
-        blank = quiz.grade(quiz.read_answers(template.read_text(encoding="utf-8"), str(template)))
+        blank = quiz.grade(read_answers(quiz, template.read_text(encoding="utf-8"), str(template)))
         if blank.score != 0 or any(c.status != "not_attempted" for c in blank.checks):
             problems.append("the shipped answers.toml is not blank")
     except (OSError, AnswersFileError) as exc:
@@ -81,8 +80,3 @@ def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[A
     findings.append(finding("answers_template", problems))
     return findings
 
-
-def _dump_toml(data: dict[str, Any]) -> str:
-    import tomli_w
-
-    return tomli_w.dumps(data)

@@ -40,9 +40,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from grader.catalog import CatalogError
 from grader.i18n import Msg
-from grader.quiz import (
-    GRID, PUBLIC_FORMAT, ExactKey, Question, Quiz, Verdict, _bilingual, _multiple_fraction, _verdict,
-    normalise_text, text, text_forms,
+from grader.quiz.answers import normalise_text, text_forms
+from grader.quiz.model import (
+    GRID, PUBLIC_FORMAT, Question, QuestionVerdict, Quiz, bilingual, multiple_fraction, numeric_close, text, verdict_for,
 )
 
 #: scrypt cost: n = 2**13, r = 8, p = 1 takes about 20 ms and 8 MiB per hash on a laptop.
@@ -109,8 +109,6 @@ def numeric_parts(question: Question, value: float, scheme: str, step: float) ->
 
 def _accepted_numeric(question: Question, answer: float) -> list[tuple[str, str]]:
     """Every grid point whose value is within the tolerance of ``answer`` (the exact key's rule)."""
-    from grader.quiz import numeric_close
-
     scheme, step = _grid(question)
     if scheme == "exact":
         return [(format(answer, ".12g"), "")]
@@ -132,14 +130,14 @@ def _accepted(question: Question, answer: Any) -> list[tuple[str, str]]:
 # --- building ----------------------------------------------------------------------------------
 
 
-def hashed_key(quiz: "Quiz", *, secret: str | None = None, reveal_after_tries: bool | None = None,
+def hashed_key(quiz: Quiz, *, secret: str | None = None, reveal_after_tries: bool | None = None,
                kdf: dict[str, Any] | None = None) -> dict[str, Any]:
     """The public key of ``quiz`` (TOML-serialisable), built from its exact key (see the module docstring).
 
     ``reveal_after_tries`` defaults to the quiz's policy; ``secret`` makes the output reproducible;
     ``kdf`` overrides the scrypt cost (tests use a cheap one).
     """
-    if not isinstance(quiz.key, ExactKey):
+    if quiz.key.public:
         raise ValueError("hashed_key needs the exact key (solutions/)")
     if reveal_after_tries is None:
         reveal_after_tries = quiz.policy.explain_after_tries
@@ -156,7 +154,7 @@ def hashed_key(quiz: "Quiz", *, secret: str | None = None, reveal_after_tries: b
         salt = derive("salt", name, q.id, size=16)
         hasher = _Hasher(name, q.id, salt, kdf)
         content = derive("content", name, q.id)
-        plain = json.dumps(_bilingual(entry.get("explanation", ""), q.id), ensure_ascii=False).encode("utf-8")
+        plain = json.dumps(bilingual(entry.get("explanation", ""), q.id), ensure_ascii=False).encode("utf-8")
         nonce = derive("nonce", name, q.id, size=12)
         record: dict[str, Any] = {
             "salt": _b64(salt),
@@ -232,6 +230,10 @@ class HashedKey:
             if not ok:
                 raise _damaged(path, f"the record of question {qid!r} is damaged")
 
+    def ids(self) -> set[str]:
+        """The questions the key has a record for."""
+        return set(self.records)
+
     def _hasher(self, question: Question) -> _Hasher:
         return _Hasher(self.name, question.id, _unb64(self.records[question.id]["salt"]), self.kdf)
 
@@ -259,25 +261,25 @@ class HashedKey:
             return text("key_damaged", path=self.path)
         return self._open(hasher, record, content)
 
-    def judge(self, question: Question, value: Any) -> Verdict:
+    def judge(self, question: Question, value: Any) -> QuestionVerdict:
         record = self.records[question.id]
         if question.kind == "multiple":
             hasher = self._hasher(question)
             picks = record["picks"]
             right = {c for c, digest in picks.items() if hasher.pick(c, True).hex() == digest}
-            fraction, n_right, n_wrong = _multiple_fraction(value, right, list(picks))
+            fraction, n_right, n_wrong = multiple_fraction(value, right, list(picks))
             found = self._match(question, ",".join(sorted(value))) if fraction >= 1 else False
-            return _verdict(question, fraction, found or None, (n_right, len(right), n_wrong))
+            return verdict_for(question, fraction, found or None, (n_right, len(right), n_wrong))
         if question.kind == "numeric":
             parts = numeric_parts(question, value, record["scheme"], float(record["step"]))
             found = self._match(question, *parts) if parts is not None else False
-            return _verdict(question, float(found is not False), found or None)
+            return verdict_for(question, float(found is not False), found or None)
         candidates = [value] if question.kind == "single" else sorted(text_forms(value))
         for payload in candidates:
             found = self._match(question, payload)
             if found is not False:
-                return _verdict(question, 1.0, found or None)
-        return _verdict(question, 0.0, None)
+                return verdict_for(question, 1.0, found or None)
+        return verdict_for(question, 0.0, None)
 
     def reveal(self, question: Question) -> dict[str, str] | None:
         record = self.records[question.id]
