@@ -6,6 +6,7 @@ Each folder's ``exercise.toml`` is checked against :data:`KEYS` (every key, docu
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
@@ -124,6 +125,8 @@ class Exercise:
 
 
 def load_module(path: Path, name: str) -> ModuleType:
+    """The module at ``path``, loaded once per process; two courses' exercises with one id never share it."""
+    name = f"{name}_{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:10]}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
