@@ -149,7 +149,7 @@ def unpack(submission: Path, into: Path, refused: list[str] | None = None) -> Pa
     return target
 
 
-def locate(exercise: Exercise, folder: Path) -> Path | None:
+def find_submission_file(exercise: Exercise, folder: Path) -> Path | None:
     """The student's file for ``exercise`` in a copy of exercises/, a flat folder, or notebooks."""
     stub = exercise.meta.get("file") or "answers.toml"
     if exercise.kind == "quiz":
@@ -319,7 +319,7 @@ def default_jobs() -> int:
 
 def _path_for(exercise: Exercise, folder: Path | None) -> Path | None:
     if folder is not None:
-        return locate(exercise, folder)
+        return find_submission_file(exercise, folder)
     if exercise.kind == "quiz":
         return exercise.folder / "answers.toml"
     return exercise.stub_path

@@ -181,7 +181,7 @@ def notebooks_command(
     lang: LangOpt = None,
 ) -> None:
     """Write a student notebook (.ipynb) for every exercise and quiz."""
-    from grader.notebooks import INSTALL_SPEC, write_notebooks
+    from grader.notebooks.build import INSTALL_SPEC, write_notebooks
 
     lang_code = _lang(lang)
     try:

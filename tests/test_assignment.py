@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.assignment import grade_assignment, locate
+from grader.assignment import find_submission_file, grade_assignment
 from grader.catalog import Catalog
 from grader.judge import Options
 from tests.conftest import ROOT, run_grade
@@ -155,4 +155,4 @@ def test_student_files_are_found_in_nested_or_flat_layouts(tmp_path):
         folder = tmp_path / layout.replace("/", "_")
         (folder / layout).parent.mkdir(parents=True)
         (folder / layout).write_text("x = 1\n")
-        assert locate(exercise, folder) == folder / layout
+        assert find_submission_file(exercise, folder) == folder / layout

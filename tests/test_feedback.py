@@ -125,7 +125,7 @@ def test_an_unknown_name_far_from_every_exercise_suggests_nothing():
 
 
 def test_a_notebook_made_for_another_exercise_says_which(tmp_path):
-    from grader.notebooks import build_notebook, notebook_text
+    from grader.notebooks.build import build_notebook, notebook_text
 
     path = tmp_path / "ex05_losses.ipynb"
     path.write_text(notebook_text(build_notebook(Catalog(ROOT).resolve("ex05"), "en")), encoding="utf-8")

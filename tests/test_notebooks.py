@@ -14,7 +14,7 @@ import pytest
 from grader.catalog import Catalog
 from grader.i18n import tr
 from grader.judge import Options, grade
-from grader.notebooks import build_notebook, install_source, localized_stub, notebook_text, write_notebooks
+from grader.notebooks.build import build_notebook, install_source, localized_stub, notebook_text, write_notebooks
 from grader.submission import ANSWER_TAG, QUESTION_TAG, extract, find_in_dir
 from tests.conftest import ROOT, run_grade
 
@@ -78,7 +78,7 @@ def test_exercise_notebook_has_statement_tagged_stub_scratch_and_check_cells(exe
     assert answers[0].source == localized_stub(exercise, "ko").rstrip()
     assert f'check("{exercise.id}", lang="ko")' in notebook.cells[-1].source
     assert f'hint("{exercise.id}", lang="ko")' in notebook.cells[-1].source
-    assert "from grader.notebook import check, hint" in notebook.cells[-1].source
+    assert "from grader.notebooks import check, hint" in notebook.cells[-1].source
     statement = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     first_line = (exercise.statement("ko").strip() or exercise.title["ko"]).splitlines()[0]
     assert first_line in statement
@@ -87,7 +87,7 @@ def test_exercise_notebook_has_statement_tagged_stub_scratch_and_check_cells(exe
 
 @pytest.mark.parametrize("quiz", QUIZZES, ids=_id)
 def test_quiz_notebook_has_one_tagged_answer_cell_per_question(quiz):
-    from grader.notebooks import quiz_questions
+    from grader.notebooks.build import quiz_questions
 
     notebook = build_notebook(quiz, "en")
     questions = [q.id for q in quiz_questions(quiz)]
@@ -259,9 +259,9 @@ def test_find_in_dir_prefers_the_stub_name_then_notebook_names(tmp_path):
 
 @pytest.mark.parametrize("quiz", [q for q in QUIZZES if q.solution_folder is not None], ids=_id)
 def test_quiz_notebook_with_the_key_answers_scores_full_marks(tmp_path, quiz):
-    from grader.notebook import grade_quiz_notebook
+    from grader.notebooks.jupyter import grade_quiz_notebook
 
-    from grader.notebooks import quiz_questions
+    from grader.notebooks.build import quiz_questions
 
     key = tomllib.loads((quiz.solution_folder / "key.toml").read_text(encoding="utf-8"))
     kinds = {q.id: q.kind for q in quiz_questions(quiz)}
@@ -282,8 +282,15 @@ def test_quiz_notebook_with_the_key_answers_scores_full_marks(tmp_path, quiz):
 # --- check() from inside a notebook --------------------------------------------------------------
 
 
+def test_notebooks_generated_before_the_package_split_still_import_check_and_hint():
+    import grader.notebook
+    import grader.notebooks
+
+    assert grader.notebook.check is grader.notebooks.check and grader.notebook.hint is grader.notebooks.hint
+
+
 def test_check_shows_the_result_as_text_outside_jupyter(tmp_path, monkeypatch, capsys):
-    from grader.notebook import check
+    from grader.notebooks.jupyter import check
 
     path = save(notebook_with(EX05, EX05.reference_path.read_text(encoding="utf-8")), tmp_path / "ex05_losses.ipynb")
     monkeypatch.chdir(tmp_path)
@@ -321,7 +328,7 @@ def test_notebook_executed_headless_runs_its_check_cell_and_shows_the_table(tmp_
 
 
 def test_check_warns_when_the_answer_cell_ran_differs_from_the_saved_file(tmp_path, monkeypatch):
-    from grader import notebook as module
+    from grader.notebooks import read as module
 
     path = save(build_notebook(EX05, "en"), tmp_path / "ex05_losses.ipynb")
 
@@ -332,7 +339,7 @@ def test_check_warns_when_the_answer_cell_ran_differs_from_the_saved_file(tmp_pa
         history_manager = History()
         user_ns: dict = {}
 
-    monkeypatch.setattr(module, "_shell", lambda: Shell())
+    monkeypatch.setattr(module, "ipython_shell", lambda: Shell())
     assert module.not_saved(path, EX05)
     History.input_hist_raw[1] = answer_cells(nbformat.read(path, as_version=4))[0].source + "\n"
     assert not module.not_saved(path, EX05)
@@ -422,7 +429,7 @@ def test_every_stub_has_korean_docstrings(exercise):
 
 
 def test_result_footer_in_a_notebook_names_notebook_functions(tmp_path):
-    from grader.notebook import render_texts
+    from grader.notebooks.jupyter import render_texts
 
     result = grade_file(EX05, save(build_notebook(EX05, "en"), tmp_path / "ex05_losses.ipynb"))
     text, html = render_texts([], "en", result)
@@ -433,7 +440,7 @@ def test_result_footer_in_a_notebook_names_notebook_functions(tmp_path):
 def test_hint_function_is_progressive(tmp_path, monkeypatch, capsys):
     import shutil
 
-    from grader.notebook import hint
+    from grader.notebooks.jupyter import hint
 
     course = tmp_path / "course"
     shutil.copytree(EX05.folder, course / "exercises" / EX05.folder.name)

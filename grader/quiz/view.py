@@ -227,7 +227,7 @@ def _grade_file(quiz: Quiz, path: Path, seed: int, lang: str) -> ExerciseResult:
     """Grade a TOML answers file; raises AnswersFileError (exit code 2) when it cannot be read."""
     start = time.monotonic()
     if path.suffix == ".ipynb":  # a quiz notebook: the answer cells, never executed
-        from grader.notebook import grade_quiz_notebook
+        from grader.notebooks.jupyter import grade_quiz_notebook
 
         return grade_quiz_notebook(quiz.exercise, path, lang, seed)
     try:

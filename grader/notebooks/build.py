@@ -20,6 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader.catalog import Catalog, Exercise
 from grader.i18n import Msg, tr
+from grader.quiz.model import QUESTIONS_FILE, parse_questions
 from grader.source import read_source
 from grader.submission import ANSWER_TAG, QUESTION_TAG
 
@@ -88,7 +89,7 @@ def install_source(lang: str, spec: str = INSTALL_SPEC) -> str:
 
 
 def check_source(exercise: Exercise, lang: str) -> str:
-    return (f'from grader.notebook import check, hint\n\ncheck("{exercise.id}", lang="{lang}")\n'
+    return (f'from grader.notebooks import check, hint\n\ncheck("{exercise.id}", lang="{lang}")\n'
             f'# {tr(Msg("nb_hint_comment", id=exercise.id, lang=lang), lang)}')
 
 
@@ -178,8 +179,6 @@ QUIZ_BLANKS = {
 def quiz_questions(exercise: Exercise) -> list[Any]:
     """The questions of a quiz, read with grader.quiz (no answer key needed)."""
     import tomllib
-
-    from grader.quiz.model import QUESTIONS_FILE, parse_questions
 
     path = exercise.folder / QUESTIONS_FILE
     return parse_questions(tomllib.loads(path.read_text(encoding="utf-8")), str(path))

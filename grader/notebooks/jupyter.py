@@ -1,0 +1,197 @@
+"""Checking from inside a notebook: ``from grader.notebooks import check, hint; check("ex05")``.
+
+``check`` grades the answer cells of the notebook as saved on disk (on Colab: as the notebook holds them now),
+never the kernel's live variables.  Grading runs in a separate process (``python -m grader.notebooks.jupyter``) through
+the same judge and sandbox as the command line, so the kernel's state is left as it was; the result table is
+shown as HTML in Jupyter and as plain text elsewhere.  Student mistakes never raise: the failure is the feedback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from grader.i18n import LANGS, Msg, TextLike, default_lang, tr
+from grader.notebooks.read import find_open_notebook, ipython_shell, not_saved
+
+#: How rich formats its HTML for Jupyter (the same as rich.jupyter).
+HTML_FORMAT = (
+    '<pre style="white-space:pre;overflow-x:auto;line-height:normal;'
+    "font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace\">{code}</pre>"
+)
+WIDTH = 100
+
+
+def check(exercise: str, notebook: str | os.PathLike | None = None, *, lang: str | None = None,
+          seed: int | None = None) -> None:
+    """Grade this notebook's answer cells for ``exercise`` (``"ex05"``, ``"q01"``) and show the result."""
+    lang = lang if lang in LANGS else default_lang()
+    try:
+        text, html = _check(exercise, notebook, lang, seed)
+    except Exception as exc:  # never raise into the student's notebook
+        text = tr(Msg("nb_check_failed", error=f"{type(exc).__name__}: {exc}"), lang)
+        html = None
+    show(text, html)
+
+
+def hint(exercise: str, *, lang: str | None = None) -> None:
+    """Show the next hint of ``exercise`` (``hint("ex05")``): one more each time, as ``grade hint ex05`` does."""
+    lang = lang if lang in LANGS else default_lang()
+    try:
+        from grader.catalog import Catalog, CatalogError, find_root
+        from grader.state import Progress
+
+        catalog = Catalog(find_root())
+        try:
+            item = catalog.resolve(exercise)
+        except CatalogError as exc:
+            print(tr(exc.message, lang))
+            return
+        lines = Progress(catalog.root).hint_lines(item.name, item.hints, lang, f'hint("{item.id}")')
+    except Exception as exc:  # never raise into the student's notebook
+        lines = [tr(Msg("nb_check_failed", error=f"{type(exc).__name__}: {exc}"), lang)]
+    print("\n".join(lines))
+
+
+def show(text: str, html: str | None) -> None:
+    """HTML and plain text in a Jupyter kernel (the front end picks), plain text elsewhere."""
+    shell = ipython_shell()
+    if shell is not None and html is not None:
+        from IPython.display import display
+
+        display({"text/plain": text, "text/html": html}, raw=True)
+    else:
+        print(text)
+
+
+def _check(exercise: str, notebook: str | os.PathLike | None, lang: str, seed: int | None) -> tuple[str, str | None]:
+    from grader.catalog import Catalog, CatalogError, find_root
+
+    root = find_root()
+    catalog = Catalog(root)
+    try:
+        item = catalog.resolve(exercise)
+    except CatalogError as exc:
+        return _message_only(exc.message, lang)
+    path, temporary = find_open_notebook(item, notebook)
+    if path is None:
+        return _message_only(Msg("nb_not_found", exercise=item.name, folder=str(Path.cwd()), id=item.id), lang)
+    warnings: list[TextLike] = []
+    try:
+        if not temporary and not_saved(path, item):
+            warnings.append(Msg("nb_not_saved"))
+        return run_isolated(item.name, path, lang, seed, root, warnings)
+    finally:
+        if temporary:
+            path.unlink(missing_ok=True)
+
+
+def _message_only(message: TextLike, lang: str) -> tuple[str, str | None]:
+    return render_texts([message], lang)
+
+
+# --- grading in a separate process --------------------------------------------------------------
+
+
+def run_isolated(name: str, path: Path, lang: str, seed: int | None, root: Path,
+                 warnings: list[TextLike] | None = None) -> tuple[str, str | None]:
+    """Grade in ``python -m grader.notebooks.jupyter`` and return its renderings (text, HTML)."""
+    seed = seed if seed is not None else secrets.randbelow(1_000_000)
+    with tempfile.TemporaryDirectory(prefix="grade-check-") as folder:
+        out = Path(folder) / "result.json"
+        command = [sys.executable, "-m", "grader.notebooks.jupyter", name, str(Path(path).resolve()), "--lang", lang,
+                   "--seed", str(seed), "--out", str(out)]
+        for warning in warnings or []:
+            command += ["--warning", json.dumps({code: tr(warning, code) for code in LANGS}, ensure_ascii=False)]
+        env = {**os.environ, "GRADE_ROOT": str(root), "NO_COLOR": "1"}
+        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
+        if not out.exists():
+            tail = (proc.stderr or proc.stdout or f"exit code {proc.returncode}").strip().splitlines()[-5:]
+            return _message_only(Msg("nb_check_failed", error="\n".join(tail)), lang)
+        data = json.loads(out.read_text(encoding="utf-8"))
+    return data["text"], data["html"]
+
+
+def grade_notebook(item: Any, path: Path, lang: str, seed: int) -> Any:
+    """An ExerciseResult for the notebook ``path``: the judge for exercises, the quiz key for quizzes."""
+    if item.kind == "quiz":
+        return grade_quiz_notebook(item, path, lang, seed)
+    from grader.judge import Options, Reporter, grade
+
+    return grade(item, path, Options(lang=lang, seed=seed), Reporter())
+
+
+def grade_quiz_notebook(item: Any, path: Path, lang: str, seed: int) -> Any:
+    """A quiz notebook: the literal ``answer`` of each question cell, judged by grader.quiz (nothing executed)."""
+    from grader.judge import Options
+    from grader.quiz.grading import grade_answers_file
+
+    return grade_answers_file(item, path, Options(lang=lang, seed=seed))
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _consoles() -> tuple[Any, Any]:
+    from rich.console import Console
+
+    plain = Console(file=io.StringIO(), width=WIDTH, force_terminal=False, no_color=True, color_system=None,
+                    highlight=False, emoji=False)
+    rich_html = Console(file=io.StringIO(), record=True, width=WIDTH, force_terminal=True, color_system="truecolor",
+                        highlight=False, emoji=False)
+    return plain, rich_html
+
+
+def render_texts(messages: list[TextLike], lang: str, result: Any = None) -> tuple[str, str]:
+    """Messages (in yellow) and, when given, the result table: as plain text and as HTML."""
+    from rich.text import Text
+
+    plain, rich_html = _consoles()
+    for console in (plain, rich_html):
+        for message in messages:
+            console.print(Text(tr(message, lang), style="bold yellow"))
+        if result is not None:
+            from grader.report.terminal import ExerciseView
+
+            console.print(ExerciseView(result, lang, commands="notebook"))
+    return plain.file.getvalue(), rich_html.export_html(inline_styles=True, code_format=HTML_FORMAT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m grader.notebooks.jupyter EXERCISE NOTEBOOK --out result.json``: grade and write both renderings."""
+    parser = argparse.ArgumentParser(prog="python -m grader.notebooks.jupyter")
+    parser.add_argument("exercise")
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--lang", default=default_lang(), choices=LANGS)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--warning", action="append", default=[])
+    args = parser.parse_args(argv)
+
+    from grader.catalog import Catalog, CatalogError, find_root
+    from grader.report.json_result import write_atomic
+
+    warnings: list[TextLike] = [json.loads(w) for w in args.warning]
+    document: dict[str, Any] = {}
+    try:
+        item = Catalog(find_root()).resolve(args.exercise)
+        result = grade_notebook(item, args.notebook, args.lang, args.seed)
+        document.update(score=result.score, max_score=result.max_score, status=result.status)
+        text, html = render_texts(warnings, args.lang, result)
+    except CatalogError as exc:
+        text, html = render_texts([*warnings, exc.message], args.lang)
+    document.update(text=text, html=html)
+    write_atomic(args.out, json.dumps(document, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
