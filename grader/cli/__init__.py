@@ -1,0 +1,12 @@
+"""The `grade` command line (typer): grade an exercise, show progress, list exercises, give hints; the
+instructor's batch, validation, scaffolding and release commands.
+
+``app.py`` holds the typer app, the shared options and `main`; the commands register on it by decorator in
+``student.py``, ``classes.py`` (`grade batch`) and ``instructor.py``, imported here in the order `grade --help`
+lists them.
+"""
+
+from grader.cli import student, classes, instructor  # noqa: F401  (registers the commands, in this order)
+from grader.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,92 @@
+"""`grade batch`: an instructor grades a whole class, with a progress bar, a CSV, an HTML report and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from grader.cli.app import BackendOpt, Device, LangOpt, _catalog, _lang, _usage_error, app, require_boundary
+from grader.i18n import Msg, tr
+from grader.report.console import make_console
+
+
+@app.command("batch")
+def batch_command(
+    submissions: Annotated[Path, typer.Argument(help="A folder with one folder or zip per student (the name is the id).")],
+    out: Annotated[Path, typer.Option("--out", help="Results folder: <student>.json and grades.csv.")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Students graded at once (default: the number of cores).")] = 0,
+    resume: Annotated[bool, typer.Option("--resume", help="Grade only students without a result yet.")] = False,
+    seed: Annotated[int, typer.Option(help="Base seed; each student's hidden inputs derive from it and their id.")] = 0,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    backend: BackendOpt = None,
+    allow_unconfined: Annotated[bool, typer.Option("--allow-unconfined", help="Grade even where student code cannot be confined (no file or process boundary).")] = False,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Grade on a Dask cluster: tcp://HOST:8786, a scheduler file (.json), or local:N (N worker processes here). Needs dl-grader[cluster].")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: grade a whole class (warm workers, a confined child per student), with a progress bar and a CSV."""
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from grader import batch
+
+    lang_code = _lang(lang)
+    if not submissions.is_dir():
+        raise _usage_error(Msg("missing_file", path=str(submissions)), lang_code)
+    catalog = _catalog()
+    if not scheduler or scheduler.startswith("local"):  # a remote cluster's workers check their own boundary
+        require_boundary(catalog.root, allow_unconfined, lang_code)
+        batch.warm_up(catalog, device.value)
+    students = batch.find_students(submissions)
+    key = batch.results_key(out)
+    todo = batch.pending(students, out, resume, key)
+    batch.preload(catalog)
+    runner = batch.WarmRunner(catalog, device=device.value, key=key)
+    console = make_console()
+    active: list[str] = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console, disable=not console.is_terminal) as progress:
+        task = progress.add_task("", total=len(todo))
+
+        def started(student):
+            active.append(student.id)
+            progress.update(task, description=", ".join(active))
+
+        def finished(student):
+            active.remove(student.id)
+            progress.update(task, advance=1, description=", ".join(active))
+            if not console.is_terminal:
+                console.print(f"graded {student.id}", markup=False)
+
+        if scheduler:  # one task per student on Dask (grader/cluster.py); no Dask import without --scheduler
+            try:
+                from grader import cluster
+
+                cluster.run_batch(todo, out, catalog, scheduler, seed, lang_code, started, finished, key=key,
+                                  device=device.value, jobs=jobs, allow_unconfined=allow_unconfined)
+            except (ImportError, ConnectionError) as exc:  # no Dask here, no scheduler there, a bad --scheduler
+                make_console(stderr=True).print(f"--scheduler {scheduler}: {exc}", style="red", markup=False)
+                raise typer.Exit(2)
+        else:
+            batch.run_batch(todo, out, runner, jobs or os.cpu_count() or 1, seed, lang_code, started, finished)
+    csv_path = batch.write_csv(catalog, out, students)
+    report_path = write_class_report(out, lang_code, [e.name for e in catalog.items])  # report.html + students/*.html
+    summary = batch.summarise(catalog, batch.load_results(out, students))
+    table = Table(title=f"{summary.students} students · mean {summary.mean:.2f} · median {summary.median:.2f} / {summary.max_score:g}")
+    table.add_column(tr(Msg("col_exercise"), lang_code))
+    table.add_column("passed", justify="right")
+    for name, share in summary.passing.items():
+        table.add_row(name, f"{100 * share:.0f}%")
+    console.print(table)
+    console.print(f"{csv_path}", markup=False)
+    console.print(f"{report_path}", markup=False)
+
+
+def write_class_report(results: Path, lang: str, order: Optional[list[str]] = None) -> Path:
+    from grader.report.html import write_report
+
+    return write_report(results, lang, order)
+

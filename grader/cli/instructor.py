@@ -1,0 +1,196 @@
+"""The instructor's commands: `report`, `validate`, `new`, `release`, `autograder`, `demo`."""
+
+from __future__ import annotations
+
+import os
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from grader.catalog import CatalogError
+from grader.cli.app import BackendOpt, LangOpt, _catalog, _lang, _usage_error, app
+from grader.cli.classes import write_class_report
+from grader.i18n import Msg, tr
+from grader.report.console import make_console
+
+
+@app.command("report")
+def report_command(
+    results: Annotated[Path, typer.Argument(help="A results folder written by `grade batch` (<student>.json files).")],
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: (re)write RESULTS/report.html and RESULTS/students/<id>.html from the result JSON files."""
+    lang_code = _lang(lang)
+    if not results.is_dir():
+        raise _usage_error(Msg("missing_file", path=str(results)), lang_code)
+    try:
+        order = [e.name for e in _catalog().items]
+    except CatalogError:
+        order = None  # results copied away from the course: exercises in the files' own order
+    path = write_class_report(results, lang_code, order)
+    make_console().print(f"{path}", markup=False)
+
+
+@app.command("validate")
+def validate_command(
+    exercises: Annotated[Optional[list[str]], typer.Argument(help="Only these exercises (default: all).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1,
+    fix: Annotated[bool, typer.Option("--fix", help="First (re)write each stub's fingerprints (stub.lock) from the stub as it is now.")] = False,
+    static: Annotated[bool, typer.Option("--static", help="Only what needs no grading: metadata, placeholders, samples, fingerprints.")] = False,
+    backend: BackendOpt = None,
+) -> None:
+    """Instructor: prove every exercise and quiz is sound (metadata, placeholders, samples, fingerprints,
+    reference pasted in place = full marks, stub = not attempted, sample submissions)."""
+    from rich.table import Table
+
+    from grader.validate import validate_exercise, write_fingerprints
+
+    catalog = _catalog()
+    try:
+        items = [catalog.resolve(n) for n in exercises] if exercises else catalog.items
+    except CatalogError as exc:
+        raise _usage_error(exc.message, "en") from None
+    console = make_console()
+    if fix:
+        for item in items:
+            if write_fingerprints(item):
+                console.print(f"{item.name}: fingerprints of {item.meta['file']} written to {item.name}/stub.lock", markup=False)
+    table = Table(title="grade validate" + (" --static" if static else ""), show_lines=False)
+    for column in ("exercise", "what", "ok", "problem"):
+        table.add_column(column, overflow="fold")
+    problems = 0
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.batch import preload
+    from grader.validate import _pool
+
+    if not static:
+        preload(catalog)  # every check module loaded once, before the threads share them
+        _pool()
+    # the judge never runs student code itself: exercises validate side by side, each in its own children
+    with console.status("grade validate ...") if console.is_terminal else nullcontext(), \
+            ThreadPoolExecutor(max_workers=1 if static else max(os.cpu_count() or 1, 2)) as pool:
+        found = list(pool.map(lambda item: validate_exercise(catalog, item, seed, static=static), items))
+    for findings in found:
+        for finding in findings:
+            problems += 0 if finding.ok else 1
+            table.add_row(finding.exercise, finding.what, "[green]✓[/]" if finding.ok else "[red]✗[/]", finding.detail)
+    console.print(table)
+    summary = f"{len(items)} item{'' if len(items) == 1 else 's'}, {problems} problem{'' if problems == 1 else 's'}"
+    console.print(summary, style="bold red" if problems else "bold green")
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command("new")
+def new_command(
+    exercise_id: Annotated[str, typer.Argument(help="The new id: ex16 (an exercise) or q04 (a quiz).")],
+    slug: Annotated[str, typer.Option(help="Short lowercase name, e.g. my_topic.")],
+) -> None:
+    """Instructor: scaffold an exercise (exercises/, solutions/ and tests/submissions/<id>_<slug>/, with the stub's
+    fingerprints) or a quiz (exercises/ with questions and answers file, solutions/ with the key)."""
+    from grader.scaffold import scaffold
+
+    try:
+        created = scaffold(_catalog(), exercise_id, slug)
+    except (ValueError, CatalogError) as exc:
+        text = exc.message.render("en") if isinstance(exc, CatalogError) else str(exc)
+        make_console(stderr=True).print(text, style="red", markup=False)
+        raise typer.Exit(2) from None
+    console = make_console()
+    for path in created:
+        console.print(f"created {path}", markup=False)
+    if exercise_id.startswith("q"):
+        steps = (f"next: write the questions (questions.toml) and their key (solutions/.../key.toml), replace every "
+                 f"TODO and placeholder, set points, then `grade validate {exercise_id}`")
+    else:
+        steps = (f"next: replace the placeholders, write the reference, the checks and at least three wrong_* and one "
+                 f"correct_* sample, run `grade validate --fix {exercise_id}` after changing the stub, "
+                 f"then `grade validate {exercise_id}` (README: \"Add an exercise\")")
+    console.print(steps, markup=False)
+
+
+AllowDraft = Annotated[bool, typer.Option("--allow-draft", help="Include exercises that fail `grade validate --static`.")]
+
+
+def _refused(exc: Any, key: str, lang: str) -> typer.Exit:
+    """A bilingual refusal naming each draft exercise and why (exit code 2)."""
+    lines = "\n".join(f"  {name}: {'; '.join(problems)}" for name, problems in exc.drafts.items())
+    return _usage_error(Msg(key, n=len(exc.drafts), problems=lines), lang)
+
+
+def _drafts_included(drafts: dict, lang: str) -> None:
+    if drafts:
+        message = Msg("drafts_included", names=", ".join(drafts))
+        make_console(stderr=True).print(tr(message, lang), style="yellow", markup=False)
+
+
+@app.command("release")
+def release_command(
+    out: Annotated[Path, typer.Argument(help="Folder for the student version (must be new or empty).")],
+    allow_draft: AllowDraft = False,
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: the student version: exercises, stubs with their fingerprints, public checks, hashed quiz keys
+    and the grader; no solutions. Refuses exercises that fail validation unless --allow-draft."""
+    from grader.release import DraftError, build_release, refuse_drafts
+
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        drafts = refuse_drafts(catalog, allow_draft)
+        files = build_release(catalog, out, allow_draft=allow_draft)
+    except DraftError as exc:
+        raise _refused(exc, "release_refused", lang_code) from None
+    except FileExistsError as exc:
+        make_console(stderr=True).print(str(exc), style="red", markup=False)
+        raise typer.Exit(2) from None
+    _drafts_included(drafts, lang_code)
+    make_console().print(f"{len(files)} files written to {out}", markup=False)
+
+
+@app.command("autograder")
+def autograder_command(
+    zip_path: Annotated[Path, typer.Argument(help="The zip to upload to Gradescope.")],
+    allow_draft: AllowDraft = False,
+    allow_unconfined: Annotated[bool, typer.Option("--allow-unconfined", help="Let run_autograder grade even where student code cannot be confined.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Instructor: a Gradescope autograder zip (setup.sh, run_autograder, grader, references, hidden checks).
+    Refuses exercises that fail validation unless --allow-draft."""
+    from grader.release import DraftError, build_autograder, refuse_drafts
+
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        drafts = refuse_drafts(catalog, allow_draft)
+        names = build_autograder(catalog, zip_path, allow_draft=allow_draft, allow_unconfined=allow_unconfined)
+    except DraftError as exc:
+        raise _refused(exc, "autograder_refused", lang_code) from None
+    _drafts_included(drafts, lang_code)
+    make_console().print(f"{len(names)} files in {zip_path}", markup=False)
+
+
+@app.command("demo")
+def demo_command(lang: LangOpt = None, seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1,
+                 backend: BackendOpt = None) -> None:
+    """Grade every reference solution and the right quiz answers (instructor: needs solutions/)."""
+    import tempfile
+
+    from grader.assignment import default_jobs, grade_assignment, reference_submission
+    from grader.judge import Options
+    from grader.report.terminal import AssignmentView, ExerciseView, LiveReporter
+
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    console = make_console()
+    with tempfile.TemporaryDirectory(prefix="grade-demo-") as tmp:
+        folder = reference_submission(catalog, Path(tmp) / "references")
+        with LiveReporter(console, lang_code) as reporter:
+            result = grade_assignment(catalog, folder, Options(lang=lang_code, seed=seed), reporter, default_jobs())
+    for item in result.results:
+        console.print(ExerciseView(item, lang_code))
+    console.print(AssignmentView(result, lang_code))
+    raise typer.Exit(0 if result.passed else 1)
+

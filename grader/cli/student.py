@@ -1,0 +1,361 @@
+"""A student's commands: the progress table, `list`, `hint`, `notebooks`, `check` (`grade ex05`), `watch`, `all`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from grader.catalog import Catalog, CatalogError, Exercise, find_root
+from grader.cli.app import (CHECK_COMMAND, BackendOpt, Device, Format, LangOpt, _catalog, _lang, _usage_error, app,
+                            require_boundary)
+from grader.i18n import Msg, tr
+from grader.report.console import make_console
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context, lang: LangOpt = None) -> None:
+    """Without a command: the progress table of every exercise."""
+    if ctx.invoked_subcommand is None:
+        show_progress(_lang(lang))
+
+
+def show_progress(lang: str) -> None:
+    from rich.table import Table
+
+    from grader.state import Progress
+
+    catalog = _catalog()
+    progress = Progress(catalog.root)
+    table = Table(title=tr(Msg("progress_title"), lang))
+    for key in ("col_exercise", "col_title", "col_status", "col_best", "col_last"):
+        table.add_column(tr(Msg(key), lang))
+    colours = {"passed": "green", "failing": "red", "not_attempted": "yellow"}
+    for exercise in catalog.items:
+        entry = progress.entry(exercise.name)
+        status = progress.status(exercise.name)
+        best = f"{entry['best']:g}/{entry.get('max', exercise.points):g}" if "best" in entry else "—"
+        table.add_row(
+            exercise.id,
+            tr(exercise.title, lang),
+            f"[{colours[status]}]{tr(Msg('status_' + status), lang)}[/]",
+            best,
+            entry.get("last_graded", "—"),
+        )
+    console = make_console()
+    console.print(table)
+    upcoming = next_item(catalog, progress)
+    if upcoming is None:
+        console.print(tr(Msg("all_done"), lang), style="bold green", markup=False)
+    else:
+        console.print(tr(Msg("next_exercise", id=upcoming.id, title=upcoming.title), lang), style="bold cyan", markup=False)
+
+
+def next_item(catalog: Catalog, progress: Any, after: str | None = None) -> Optional[Exercise]:
+    """The next exercise or quiz to do: the first one not passed yet (after ``after``, wrapping round)."""
+    items = catalog.items
+    start = next((i + 1 for i, e in enumerate(items) if e.name == after), 0)
+    for item in items[start:] + items[:start]:
+        if item.name != after and progress.status(item.name) != "passed":
+            return item
+    return None
+
+
+@app.command("list")
+def list_command(lang: LangOpt = None) -> None:
+    """The exercises and quizzes, with titles and points."""
+    from rich.table import Table
+
+    lang_code = _lang(lang)
+    table = Table(title=tr(Msg("exercises_title"), lang_code))
+    for key in ("col_exercise", "col_title", "col_points", "col_tf"):
+        table.add_column(tr(Msg(key), lang_code))
+    for exercise in _catalog().items:
+        table.add_row(exercise.name, tr(exercise.title, lang_code), f"{exercise.points:g}", "✓" if exercise.tensorflow else "")
+    make_console().print(table)
+
+
+@app.command("hint")
+def hint_command(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, number or name (ex05, 5, losses).")],
+    lang: LangOpt = None,
+) -> None:
+    """Show the next hint of an exercise, one more each time."""
+    from grader.state import Progress
+
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        item = catalog.resolve(exercise)
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    lines = Progress(catalog.root).hint_lines(item.name, item.hints, lang_code, f"grade hint {item.id}")
+    console = make_console()
+    for i, line in enumerate(lines):
+        console.print(line, markup=False, style="cyan" if i == 0 else None)
+
+
+@app.command("notebooks")
+def notebooks_command(
+    out: Annotated[Path, typer.Argument(help="Folder for the notebooks (one per exercise and quiz).")],
+    course: Annotated[Optional[str], typer.Option(help="The course's student release (`grade release OUT`) as a git URL or a folder: the install cell clones it and pip-installs it (-e) where the grader is missing (Colab).")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write a student notebook (.ipynb) for every exercise and quiz."""
+    from grader.notebooks.build import INSTALL_SPEC, write_notebooks
+
+    lang_code = _lang(lang)
+    try:
+        paths = write_notebooks(_catalog(), out, lang_code, course or INSTALL_SPEC)
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    console = make_console()
+    for path in paths:
+        console.print(str(path), markup=False)
+
+
+@app.command(CHECK_COMMAND)
+def check_command(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, number or name (ex05, 5, 05, losses).")],
+    submission: Annotated[Optional[Path], typer.Option(help="Grade this file instead of the stub in exercises/.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text for people, json for CI (Gradescope).")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to this file.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs (printed in every result).")] = None,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs: auto uses a GPU when one is visible.")] = Device.auto,
+    backend: BackendOpt = None,
+    lang: LangOpt = None,
+    answers: Annotated[Optional[Path], typer.Option("--answers", help="Quizzes: grade this TOML answers file instead of asking.")] = None,
+) -> None:
+    """Grade one exercise (the default command: `grade ex05`)."""
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        item = catalog.resolve(exercise)
+        if item.kind == "quiz":
+            from grader.quiz.view import quiz_command
+
+            raise typer.Exit(quiz_command(catalog, item, answers=answers or submission, format=format.value,
+                                          output=output, seed=seed, lang=lang_code))
+        path = submission if submission is not None else item.stub_path
+        if submission is not None and not submission.is_file():
+            raise CatalogError(Msg("missing_file", path=str(submission)))
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    if device is Device.gpu and item.tensorflow:
+        from grader.sandbox import gpu_present
+
+        if not gpu_present():
+            raise _usage_error(Msg("no_gpu"), lang_code)
+    result = run_grade(item, path, lang_code, seed, device.value, format, output)
+    if submission is None:
+        from grader.state import Progress
+
+        progress = Progress(catalog.root)
+        progress.record(item.name, result.score, result.max_score, result.status)
+        if result.passed and format is Format.text:  # the next step: the next exercise not passed yet
+            upcoming = next_item(catalog, progress, after=item.name)
+            message = Msg("all_done") if upcoming is None else Msg("next_exercise", id=upcoming.id, title=upcoming.title)
+            make_console().print(tr(message, lang_code), style="bold cyan", markup=False)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device: str, format: Format, output: Optional[Path]):
+    from grader.judge import Options, Reporter, grade
+    from grader.report.json_result import dumps, write_atomic
+    from grader.results import to_gradescope
+
+    options = Options(lang=lang, seed=seed if seed is not None else secrets.randbelow(1_000_000), device=device)
+    if format is Format.json:
+        try:
+            result = grade(item, path, options, Reporter())
+        except CatalogError as exc:
+            raise _usage_error(exc.message, lang) from None
+        text = dumps(to_gradescope(result))
+        if output is not None:
+            write_atomic(output, text + "\n")
+        else:
+            sys.stdout.write(text + "\n")
+        return result
+
+    from grader.report.terminal import ExerciseView, LiveReporter
+
+    console = make_console()
+    try:
+        with LiveReporter(console, lang) as reporter:
+            result = grade(item, path, options, reporter)
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang) from None
+    shown = path if Path(path).resolve() != item.stub_path.resolve() else None
+    from grader.state import Progress
+
+    seen = Progress(find_root()).entry(item.name).get("hints_seen", 0)
+    view = ExerciseView(result, lang, path=shown, hints_seen=seen if isinstance(seen, int) else 0)
+    console.print(view)
+    if output is not None:
+        from grader.report.json_result import write_atomic
+
+        file_console = make_console(open(output, "w", encoding="utf-8"))
+        file_console.print(view)
+        file_console.file.close()
+    return result
+
+
+@app.command("watch")
+def watch_command(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, number or name (ex05, 5, losses).")],
+    submission: Annotated[Optional[Path], typer.Option(help="Watch this file instead of the stub in exercises/.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs (default: new on every run).")] = None,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    backend: BackendOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Grade an exercise again every time you save its file (Ctrl+C stops)."""
+    lang_code = _lang(lang)
+    catalog = _catalog()
+    try:
+        item = catalog.resolve(exercise)
+        if item.kind == "quiz":
+            raise CatalogError(Msg("watch_quiz", id=item.id))
+        path = submission if submission is not None else item.stub_path
+        if not path.is_file():
+            raise CatalogError(Msg("missing_file", path=str(path)))
+    except CatalogError as exc:
+        raise _usage_error(exc.message, lang_code) from None
+    try:
+        from watchfiles import watch
+    except ImportError:
+        raise _usage_error(Msg("watch_unavailable"), lang_code) from None
+    from grader.state import Progress
+
+    console = make_console()
+    target = path.resolve()
+
+    def grade_now() -> None:
+        if console.is_terminal:
+            console.clear()
+        console.print(tr(Msg("watch_start", path=str(path), id=item.id), lang_code), style="dim", markup=False)
+        result = run_grade(item, path, lang_code, seed, device.value, Format.text, None)
+        progress = Progress(catalog.root)
+        if submission is None:
+            progress.record(item.name, result.score, result.max_score, result.status)
+        if result.passed:
+            upcoming = next_item(catalog, progress, after=item.name)
+            if upcoming is not None:
+                console.print(tr(Msg("watch_passed", id=item.id, next=upcoming.id), lang_code), style="bold green",
+                              markup=False)
+        console.print(tr(Msg("watch_waiting"), lang_code), style="dim", markup=False)
+
+    try:
+        grade_now()
+        for _ in watch(target.parent, watch_filter=lambda change, name: Path(name).resolve() == target,
+                       debounce=400, raise_interrupt=True):
+            if target.is_file():
+                grade_now()
+    except KeyboardInterrupt:
+        console.print(tr(Msg("watch_stopped"), lang_code), markup=False)
+    raise typer.Exit(0)
+
+
+class AllFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    markdown = "markdown"
+
+
+@app.command("all")
+def all_command(
+    submission: Annotated[Optional[Path], typer.Option(help="A student's copy of exercises/ (folder or zip); default: exercises/ here.")] = None,
+    format: Annotated[AllFormat, typer.Option("--format", "-f", help="text, json (Gradescope), junit or markdown.")] = AllFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to this file.")] = None,
+    min_score: Annotated[Optional[float], typer.Option("--min-score", help="Pass (exit 0) at or above this percentage.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden random inputs.")] = None,
+    device: Annotated[Device, typer.Option(help="Where TensorFlow runs.")] = Device.auto,
+    backend: BackendOpt = None,
+    details: Annotated[bool, typer.Option("--details", help="Also show each exercise's table of checks.")] = False,
+    require_boundary_: Annotated[bool, typer.Option("--require-boundary", help="Refuse (exit 2) where student code cannot be confined (used by run_autograder).")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Grade every exercise and quiz: one summary table, the total and the time."""
+    import os
+
+    from grader.assignment import default_jobs, grade_assignment
+    from grader.judge import Options, Reporter
+
+    lang_code = _lang(lang)
+    if submission is not None and not submission.exists():
+        raise _usage_error(Msg("missing_file", path=str(submission)), lang_code)
+    if require_boundary_:
+        require_boundary(_catalog().root, False, lang_code)
+    options = Options(lang=lang_code, seed=seed if seed is not None else secrets.randbelow(1_000_000), device=device.value)
+    catalog = _catalog()
+    if format is AllFormat.text:
+        from grader.report.terminal import AssignmentReporter, AssignmentView, ExerciseView
+
+        console = make_console()
+        with AssignmentReporter(make_console(stderr=True), lang_code, [e.name for e in catalog.items]) as reporter:
+            result = grade_assignment(catalog, submission, options, reporter, default_jobs())
+        if details:
+            for item in result.results:
+                console.print(ExerciseView(item, lang_code))
+        console.print(AssignmentView(result, lang_code))
+        text = None
+    else:
+        from grader.report.terminal import AssignmentReporter
+
+        # the live status goes to stderr, so stdout keeps only the JSON/JUnit/Markdown document
+        with AssignmentReporter(make_console(stderr=True), lang_code, [e.name for e in catalog.items]) as reporter:
+            result = grade_assignment(catalog, submission, options, reporter, default_jobs())
+        text = render_assignment(result, format)
+    if text is not None:
+        if output is not None:
+            from grader.report.json_result import write_atomic
+
+            write_atomic(output, text)
+        else:
+            sys.stdout.write(text)
+    elif output is not None:
+        from grader.report.json_result import write_atomic
+
+        write_atomic(output, render_assignment(result, AllFormat.markdown))
+    if format is AllFormat.text or output is not None:
+        from grader.report.terminal import assignment_summary
+
+        make_console().print(assignment_summary(result, lang_code, output), markup=False, highlight=False, soft_wrap=True)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(render_assignment(result, AllFormat.markdown))
+    if submission is None:
+        from grader.state import Progress
+
+        progress = Progress(catalog.root)
+        for item in result.results:
+            progress.record(item.exercise, item.score, item.max_score, item.status)
+    if min_score is not None:
+        if result.percent < min_score:
+            make_console(stderr=True).print(tr(Msg("min_score_failed", percent=result.percent, min=min_score), lang_code))
+            raise typer.Exit(1)
+        raise typer.Exit(0)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def render_assignment(result, format: AllFormat) -> str:
+    if format is AllFormat.json:
+        from grader.assignment import to_gradescope
+        from grader.report.json_result import dumps
+
+        return dumps(to_gradescope(result)) + "\n"
+    if format is AllFormat.junit:
+        from grader.report.junit import to_junit
+
+        return to_junit(result)
+    from grader.report.markdown import to_markdown
+
+    return to_markdown(result)
+
