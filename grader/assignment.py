@@ -8,83 +8,20 @@ import tempfile
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from grader import quiz
 from grader.catalog import Catalog, CatalogError, Exercise
 from grader.i18n import Msg, TextLike
 from grader.judge import Options, Oracle, Reporter, exercise_limits, grade
-from grader.results import CheckResult, ExerciseResult, gradescope_tests
+from grader.results import AssignmentResult, CheckResult, ExerciseResult
 from grader.sandbox.launcher import forking_supported, zygote
 from grader.source import shipped, untouched
 
 MAX_ZIP_FILES = 5000
 MAX_ZIP_BYTES = 500 * 1024 * 1024
-
-
-@dataclass
-class AssignmentResult:
-    results: list[ExerciseResult]
-    seconds: float = 0.0
-    lang: str = "en"
-    seed: int = 0
-    problem: TextLike | None = None  # e.g. a corrupt zip
-
-    @property
-    def score(self) -> float:
-        return round(sum(r.score for r in self.results), 4)
-
-    @property
-    def max_score(self) -> float:
-        return round(sum(r.max_score for r in self.results), 4)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.score / self.max_score if self.max_score else 0.0
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.results) and all(r.passed for r in self.results)
-
-    @property
-    def device(self) -> str:
-        devices = sorted({r.device for r in self.results if r.device not in ("cpu", "-", "")})
-        return ", ".join(devices) or "cpu"
-
-
-def to_gradescope(result: AssignmentResult) -> dict[str, Any]:
-    """One Gradescope document for the whole assignment; tests numbered exercise.check."""
-    from grader import __version__
-    from grader.i18n import tr
-    from grader.report.structured import exercise_fields
-
-    tests = []
-    for r in result.results:
-        tests += gradescope_tests(r, result.lang, number_prefix=f"{r.exercise.split('_')[0]}.")
-    lines = [tr(result.problem, result.lang)] if result.problem else []
-    lines += [f"{r.exercise}: {r.score:g}/{r.max_score:g} ({r.status})" for r in result.results]
-    return {
-        "score": result.score,
-        "max_score": result.max_score,
-        "execution_time": round(result.seconds, 3),
-        "output": "\n".join(lines),
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": tests,
-        "exercises": {
-            r.exercise: {"score": r.score, "max_score": r.max_score, "status": r.status, "seconds": round(r.seconds, 3),
-                         **exercise_fields(r, result.lang)}  # title, verdict, problem, output (report/structured.py)
-            for r in result.results
-        },
-        "problem": tr(result.problem, result.lang) if result.problem else "",
-        "seed": result.seed,
-        "device": result.device,
-        "isolation": sorted({layer for r in result.results for layer in r.isolation}),
-        "lang": result.lang,
-        "grader_version": __version__,
-    }
 
 
 # --- where a student's files are -----------------------------------------------------------------

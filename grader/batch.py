@@ -131,8 +131,9 @@ class WarmRunner:
     key: bytes | None = None
 
     def __call__(self, student: Student, output: Path, seed: int, lang: str) -> None:
-        from grader.assignment import grade_assignment, to_gradescope
+        from grader.assignment import grade_assignment
         from grader.judge import Options
+        from grader.report.gradescope import to_gradescope
 
         options = Options(lang=lang, seed=seed, device=self.device)
         result = grade_assignment(self.catalog, student.path, options)

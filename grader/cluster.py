@@ -211,7 +211,8 @@ def _require_boundary(digest: str, root: Path, allow_unconfined: bool) -> None:
 def grade_submission(digest: str, student: str, packed: Packed, seed: int, lang: str, device: str,
                      allow_unconfined: bool = False) -> str:
     """The task: grade one student on this worker; the result as JSON text (plain data only)."""
-    from grader.assignment import grade_assignment, to_gradescope
+    from grader.assignment import grade_assignment
+    from grader.report.gradescope import to_gradescope
     from grader.i18n import Msg
     from grader.judge import Options
     from grader.report.json_result import dumps

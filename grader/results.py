@@ -1,13 +1,54 @@
-"""Results of grading: per check and per exercise, and their Gradescope-compatible JSON form."""
+"""Results of grading: a check's, an exercise's and an assignment's, their :class:`Status`, `grade validate`'s findings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from grader import __version__
 from grader.feedback import Advice, Detail, Explanation, detail_text, explanation_key, has_table
 from grader.i18n import Msg, Text, TextLike, tr
+
+
+class Status(StrEnum):
+    """What a check or an exercise came to, with its label (both languages), colour and marks.
+
+    A check is ``passed``, ``failed`` or ``not_attempted``; an exercise (and a student's progress on one) is
+    ``passed``, ``failing`` or ``not_attempted``.  The members are strings: JSON, the progress file and
+    comparisons with plain strings (``status == "passed"``) are unchanged.
+    """
+
+    PASSED = "passed"
+    FAILED = "failed"
+    FAILING = "failing"
+    NOT_ATTEMPTED = "not_attempted"
+
+    @property
+    def label(self) -> Msg:
+        """The status in words: ``tr(status.label, lang)``."""
+        return Msg(_LABELS[self])
+
+    @property
+    def colour(self) -> str:
+        """Its colour in the terminal (a rich style)."""
+        return _COLOURS[self]
+
+    @property
+    def mark(self) -> str:
+        """One character for a table of checks."""
+        return _MARKS[self]
+
+    @property
+    def icon(self) -> str:
+        """An emoji, for Markdown (GitHub's job summary)."""
+        return _ICONS[self]
+
+
+_LABELS = {Status.PASSED: "status_passed", Status.FAILED: "failed", Status.FAILING: "status_failing",
+           Status.NOT_ATTEMPTED: "status_not_attempted"}
+_COLOURS = {Status.PASSED: "green", Status.FAILED: "red", Status.FAILING: "red", Status.NOT_ATTEMPTED: "yellow"}
+_MARKS = {Status.PASSED: "✓", Status.FAILED: "✗", Status.FAILING: "✗", Status.NOT_ATTEMPTED: "–"}
+_ICONS = {Status.PASSED: "✅", Status.FAILED: "❌", Status.FAILING: "❌", Status.NOT_ATTEMPTED: "⬜"}
 
 
 #: What a check says instead of repeating a common-mistake explanation already given above.
@@ -30,7 +71,7 @@ class CheckResult:
     title: Text
     points: float
     max_points: float
-    status: str  # passed | failed | not_attempted
+    status: Status  # passed | failed | not_attempted (a plain string is converted)
     message: TextLike | None = None
     details: list[Detail] = field(default_factory=list)
     hidden: bool = False
@@ -38,6 +79,7 @@ class CheckResult:
     seconds: float = 0.0
 
     def __post_init__(self) -> None:
+        self.status = Status(self.status)
         # "(table below)" only when a table follows
         if isinstance(self.message, Msg) and self.message.key == "layers_differ" and not has_table(self.details):
             self.message = Msg("layers_differ_no_table")
@@ -85,12 +127,12 @@ class ExerciseResult:
         return bool(self.checks) and all(c.passed for c in self.checks)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.passed:
-            return "passed"
-        if all(c.status == "not_attempted" for c in self.checks):
-            return "not_attempted"
-        return "failing"
+            return Status.PASSED
+        if all(c.status == Status.NOT_ATTEMPTED for c in self.checks):
+            return Status.NOT_ATTEMPTED
+        return Status.FAILING
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -128,44 +170,33 @@ class ExerciseResult:
         return "\n".join(lines)
 
 
-def gradescope_tests(result: ExerciseResult, lang: str, number_prefix: str = "") -> list[dict[str, Any]]:
-    from grader.report.structured import test_fields
+@dataclass
+class AssignmentResult:
+    """Every exercise and quiz of one submission (`grade all`, `grade batch`, the autograder)."""
 
-    tests = []
-    for i, check in enumerate(result.checks, start=1):
-        tests.append(
-            {
-                "name": f"{result.exercise}: {tr(check.title, lang)}",
-                "number": f"{number_prefix}{i}",
-                "score": check.points,
-                "max_score": check.max_points,
-                "status": "passed" if check.passed else "failed",
-                "output": check.output(lang),
-                "visibility": "after_due_date" if check.hidden else "visible",
-                "tags": [result.exercise, check.name, check.status],
-                **test_fields(check, lang),  # mistakes, verdict, feedback as data (grader/report/structured.py)
-            }
-        )
-    return tests
+    results: list[ExerciseResult]
+    seconds: float = 0.0
+    lang: str = "en"
+    seed: int = 0
+    problem: TextLike | None = None  # e.g. a corrupt zip
 
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 4)
 
-def to_gradescope(result: ExerciseResult) -> dict[str, Any]:
-    """Gradescope's results.json, with the grader's own fields beside it."""
-    lang = result.lang
-    return {
-        "score": result.score,
-        "max_score": result.max_score,
-        "execution_time": round(result.seconds, 3),
-        "output": result.summary_text(lang),
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": gradescope_tests(result, lang),
-        "exercise": result.exercise,
-        "status": result.status,
-        "seed": result.seed,
-        "device": result.device,
-        "isolation": result.isolation,
-        "backend": result.backend,
-        "lang": lang,
-        "grader_version": __version__,
-    }
+    @property
+    def max_score(self) -> float:
+        return round(sum(r.max_score for r in self.results), 4)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.results) and all(r.passed for r in self.results)
+
+    @property
+    def device(self) -> str:
+        devices = sorted({r.device for r in self.results if r.device not in ("cpu", "-", "")})
+        return ", ".join(devices) or "cpu"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.report.json_result import write_atomic
+from grader.results import Status
 
 STATE_FILE = ".grade_state.json"
 
@@ -36,18 +37,19 @@ class Progress:
         if not isinstance(best, (int, float)) or score > best:
             entry["best"] = score
         entry.update(max=max_score, last_score=score, last_status=status, last_graded=time.strftime("%Y-%m-%d %H:%M"))
-        if status == "passed":
+        if status == Status.PASSED:
             entry["passed"] = True
         self.data["exercises"][exercise] = entry
         self.save()
 
-    def status(self, exercise: str) -> str:
+    def status(self, exercise: str) -> Status:
+        """Passed once passed; otherwise what the last grading came to (failing, or not attempted)."""
         entry = self.entry(exercise)
         if entry.get("passed"):
-            return "passed"
-        if entry.get("last_status") in (None, "not_attempted"):
-            return "not_attempted"
-        return "failing"
+            return Status.PASSED
+        if entry.get("last_status") in (None, Status.NOT_ATTEMPTED):
+            return Status.NOT_ATTEMPTED
+        return Status.FAILING
 
     def next_hint(self, exercise: str, available: int) -> int:
         """The index of the next hint to show, counting this one as seen."""

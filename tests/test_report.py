@@ -320,3 +320,15 @@ def test_pages_render_in_headless_chromium(chromium, results, page, tmp_path):
     proc = _browse(chromium, url, f"--screenshot={shot}")
     assert proc.returncode == 0 and shot.is_file() and shot.stat().st_size > 10_000, proc.stderr[-2000:]
     assert _console_errors(proc.stderr) == []
+
+
+def test_status_is_a_string_with_its_label_colour_and_marks():
+    from grader.i18n import tr
+    from grader.results import CheckResult, Status
+
+    check = CheckResult("c", {"ko": "c", "en": "c"}, 0.0, 1.0, "not_attempted")
+    assert check.status is Status.NOT_ATTEMPTED and check.status == "not_attempted"
+    assert json.dumps({"status": check.status, check.status: 1}) == '{"status": "not_attempted", "not_attempted": 1}'
+    assert tr(Status.FAILING.label, "ko") == "미통과" and tr(Status.NOT_ATTEMPTED.label, "en") == "not attempted"
+    assert [s.colour for s in Status] == ["green", "red", "red", "yellow"]
+    assert Status.PASSED.mark == "✓" and Status.FAILING.icon == "❌"

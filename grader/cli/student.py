@@ -35,7 +35,6 @@ def show_progress(lang: str) -> None:
     table = Table(title=tr(Msg("progress_title"), lang))
     for key in ("col_exercise", "col_title", "col_status", "col_best", "col_last"):
         table.add_column(tr(Msg(key), lang))
-    colours = {"passed": "green", "failing": "red", "not_attempted": "yellow"}
     for exercise in catalog.items:
         entry = progress.entry(exercise.name)
         status = progress.status(exercise.name)
@@ -43,7 +42,7 @@ def show_progress(lang: str) -> None:
         table.add_row(
             exercise.id,
             tr(exercise.title, lang),
-            f"[{colours[status]}]{tr(Msg('status_' + status), lang)}[/]",
+            f"[{status.colour}]{tr(status.label, lang)}[/]",
             best,
             entry.get("last_graded", "—"),
         )
@@ -167,7 +166,7 @@ def check_command(
 def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device: str, format: Format, output: Optional[Path]):
     from grader.judge import Options, Reporter, grade
     from grader.report.json_result import dumps, write_atomic
-    from grader.results import to_gradescope
+    from grader.report.gradescope import to_gradescope
 
     options = Options(lang=lang, seed=seed if seed is not None else secrets.randbelow(1_000_000), device=device)
     if format is Format.json:
@@ -347,7 +346,7 @@ def all_command(
 
 def render_assignment(result, format: AllFormat) -> str:
     if format is AllFormat.json:
-        from grader.assignment import to_gradescope
+        from grader.report.gradescope import to_gradescope
         from grader.report.json_result import dumps
 
         return dumps(to_gradescope(result)) + "\n"

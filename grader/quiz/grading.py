@@ -9,7 +9,7 @@ from typing import Any
 from grader.quiz.answers import parse_sheet, read_answer_sheet
 from grader.quiz.keys import load_quiz
 from grader.quiz.model import AnswersFileError, QuestionVerdict, Quiz, join_texts, text
-from grader.results import CheckResult, ExerciseResult
+from grader.results import CheckResult, ExerciseResult, Status
 from grader.submission import quiz_answers
 
 
@@ -21,7 +21,7 @@ def grade_missing(exercise: Any, options: Any) -> ExerciseResult:
 def _unreadable(quiz: Quiz, problem: dict[str, str], options: Any) -> ExerciseResult:
     """The file cannot be read at all: every question failed with the reason (never 'not attempted')."""
     message = text("file_unreadable", problem=problem)
-    checks = [CheckResult(q.id, q.title, 0.0, q.points, "failed", message) for q in quiz.questions]
+    checks = [CheckResult(q.id, q.title, 0.0, q.points, Status.FAILED, message) for q in quiz.questions]
     return ExerciseResult(quiz.name, quiz.exercise.title, checks, options.seed, options.lang, device="-",
                           hidden_run=True, hints=quiz.exercise.hints, problem=problem)
 
@@ -57,7 +57,7 @@ def grade_answers_file(exercise: Any, path: Any, options: Any) -> ExerciseResult
     result = quiz.grade(sheet.values, tries=sheet.tries, seed=options.seed, lang=options.lang, verdicts=verdicts)
     for check in result.checks:  # a question whose answer could not be read is failed, never "not attempted"
         if check.name in sheet.problems:
-            check.status = "failed"
+            check.status = Status.FAILED
     result.notes = notes
     if sheet.problems:
         result.problem = join_texts(text("answers_problems", path=path.name), *sheet.problems.values())

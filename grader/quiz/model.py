@@ -17,7 +17,7 @@ from typing import Any
 
 from grader.catalog import CatalogError, Exercise
 from grader.i18n import LANGS, Msg, both
-from grader.results import CheckResult, ExerciseResult
+from grader.results import CheckResult, ExerciseResult, Status
 
 QUESTIONS_FILE = "questions.toml"
 KEY_FILE = "key.toml"
@@ -284,7 +284,10 @@ class Quiz:
         """One question as a check: points after the retry policy, the explanation when it is unlocked."""
         tries = max(1, tries)
         points = self.score(question, verdict, tries)
-        status = {"unanswered": "not_attempted"}.get(verdict.status, "passed" if points >= question.points - 1e-9 else "failed")
+        if verdict.status == "unanswered":
+            status = Status.NOT_ATTEMPTED
+        else:
+            status = Status.PASSED if points >= question.points - 1e-9 else Status.FAILED
         message = join_texts(verdict.message, self.retry_note(question, verdict, tries))
         explanation = verdict.explanation
         if explanation is None and verdict.status in ("wrong", "partial") and tries >= question.tries:
@@ -292,7 +295,7 @@ class Quiz:
         if explanation:
             message = join_texts(message, text("explanation", text=explanation))
         hint = None
-        if status == "failed" and verdict.status != "right":  # missed, not merely right on a later try
+        if status == Status.FAILED and verdict.status != "right":  # missed, not merely right on a later try
             extra = question.hint or text("hint_review")
             hint = text("hint_missed", i=self.number(question), title=question.title, hint=extra)
         return CheckResult(name=question.id, title=question.title, points=points, max_points=question.points,
@@ -305,7 +308,7 @@ class Quiz:
         for q in self.questions:
             verdict = (verdicts or {}).get(q.id) or self.judge(q, answers.get(q.id))
             checks.append(self.check_result(q, verdict, (tries or {}).get(q.id, 1)))
-        missed = [c.hint for c in checks if c.status == "failed" and c.hint]
+        missed = [c.hint for c in checks if c.status == Status.FAILED and c.hint]
         return ExerciseResult(  # the first hint names a question the student missed
             exercise=self.name, title=self.exercise.title, checks=checks, seed=seed, lang=lang, device="-",
             seconds=seconds, hidden_run=True, hints=missed[:1] + list(self.exercise.hints),

@@ -12,7 +12,7 @@ from grader.quiz.answers import read_answers, right_answers
 from grader.quiz.keys import ExactKey, load_quiz
 from grader.quiz.model import ANSWERS_FILE, AnswersFileError, Quiz, bilingual
 from grader.quiz.public_key import HashedKey, hashed_key
-from grader.results import Finding
+from grader.results import Finding, Status
 
 
 def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[Finding]:
@@ -73,7 +73,7 @@ def validate_quiz(catalog: Catalog, exercise: Exercise, seed: int = 1) -> list[F
     problems = []
     try:
         blank = quiz.grade(read_answers(quiz, template.read_text(encoding="utf-8"), str(template)))
-        if blank.score != 0 or any(c.status != "not_attempted" for c in blank.checks):
+        if blank.score != 0 or any(c.status != Status.NOT_ATTEMPTED for c in blank.checks):
             problems.append("the shipped answers.toml is not blank")
     except (OSError, AnswersFileError) as exc:
         problems.append(f"answers.toml: {exc}")

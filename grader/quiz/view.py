@@ -247,7 +247,7 @@ def quiz_command(catalog: Catalog, item: Exercise, *, answers: Path | None, form
 
     from grader.report.json_result import dumps, write_atomic
     from grader.report.terminal import ExerciseView
-    from grader.results import to_gradescope
+    from grader.report.gradescope import to_gradescope
     from grader.state import Progress
 
     errors = make_console(stderr=True)

@@ -13,9 +13,9 @@ from grader.feedback import Series
 from grader.i18n import Msg, tr
 from grader.report.curves import Curve, svg_chart
 from grader.report.html_style import e, page, word
+from grader.results import Status
 
-MARKS = {"passed": "✓", "failed": "✗", "not_attempted": "–"}
-STATUS_WORD = {"passed": "passed", "failing": "failing", "failed": "failed", "not_attempted": "not_attempted"}
+CHECK_STATUSES = frozenset((Status.PASSED, Status.FAILED, Status.NOT_ATTEMPTED))
 
 
 def safe_name(student: str) -> str:
@@ -37,11 +37,11 @@ def check_title(test: dict, lang: str) -> str:
     return name.split(": ", 1)[1] if ": " in name else name
 
 
-def test_status(test: dict) -> str:
+def test_status(test: dict) -> Status:
     tags = test.get("tags") or []
-    if len(tags) >= 3 and tags[2] in MARKS:
-        return tags[2]
-    return "passed" if test.get("status") == "passed" else "failed"
+    if len(tags) >= 3 and tags[2] in CHECK_STATUSES:
+        return Status(tags[2])
+    return Status.PASSED if test.get("status") == Status.PASSED else Status.FAILED
 
 
 def is_hidden(test: dict) -> bool:
@@ -118,11 +118,11 @@ def render_check(test: dict, lang: str) -> str:
             css = "msg bad" if status == "failed" else "msg"
             parts.append(f'<p class="{css}">{e(feedback["message"])}</p>')
         elif status == "not_attempted":
-            parts.append(f'<p class="msg">{e(tr(Msg("not_attempted_status"), lang))}</p>')
+            parts.append(f'<p class="msg">{e(tr(status.label, lang))}</p>')
         parts += [render_detail(d, lang, hidden) for d in feedback.get("details") or [] if isinstance(d, dict)]
     elif test.get("output"):  # a file from before the structured feedback: its text as it is
         parts.append(f'<pre class="output">{e(test["output"])}</pre>')
-    return (f'<tr class="{e(status)}"><td class="mark">{e(MARKS.get(status, "?"))}</td>'
+    return (f'<tr class="{e(status)}"><td class="mark">{e(status.mark)}</td>'
             f'<td class="title">{title}</td><td class="pts">{e(points)}</td><td>{"".join(parts)}</td></tr>')
 
 
@@ -140,7 +140,7 @@ def render_exercise(name: str, info: dict, tests: list[dict], lang: str) -> str:
                 f'<p class="muted">{e(message)}</p></section>')
     out = [f'<section class="exercise {e(badge_kind)}" id="{e(name)}"><header>'
            f'<h3>{e(name)}{" · " + e(title) if title else ""}</h3>'
-           f'<span><span class="badge st {e(badge_kind)}">{e(word(STATUS_WORD.get(badge_kind, badge_kind), lang))}</span> '
+           f'<span><span class="badge st {e(badge_kind)}">{e(word(badge_kind, lang))}</span> '
            f'<span class="score">{e(score)}</span></span></header>']
     if info.get("problem"):
         details = "".join(render_detail(d, lang, False) for d in info.get("problem_details") or [] if isinstance(d, dict))

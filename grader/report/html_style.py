@@ -6,6 +6,11 @@ import base64
 import hashlib
 from html import escape
 
+from grader.i18n import tr
+from grader.results import Status
+
+STATUSES = frozenset(Status)
+
 FONTS = ('"Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic", system-ui, -apple-system, '
          '"Segoe UI", Roboto, sans-serif')
 MONO = 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "D2Coding", "NanumGothicCoding", "DejaVu Sans Mono", monospace'
@@ -180,10 +185,6 @@ WORDS = {
     "title": ("제목", "Title"),
     "check": ("검사", "Check"),
     "pass_rate": ("통과율", "Pass rate"),
-    "passed": ("통과", "passed"),
-    "failing": ("실패", "failing"),
-    "failed": ("실패", "failed"),
-    "not_attempted": ("미시도", "not attempted"),
     "not_submitted": ("미제출", "not submitted"),
     "timeout": ("시간 초과", "timed out"),
     "memory": ("메모리 초과", "out of memory"),
@@ -223,6 +224,9 @@ SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")
 
 
 def word(key: str, lang: str) -> str:
+    """A word of the HTML pages; a status (``passed``, ``failing``…) in the words the terminal uses."""
+    if key in STATUSES:
+        return tr(Status(key).label, lang)
     ko, en = WORDS[key]
     return ko if lang == "ko" else en
 

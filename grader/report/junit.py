@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from grader.assignment import AssignmentResult
+from grader.results import AssignmentResult
 from grader.i18n import tr
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from grader.assignment import AssignmentResult
+from grader.results import AssignmentResult, Status
 from grader.i18n import Msg, tr
-
-ICONS = {"passed": "✅", "failing": "❌", "not_attempted": "⬜"}
-
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -20,13 +17,12 @@ def to_markdown(result: AssignmentResult) -> str:
         lines += [f"> {tr(result.problem, lang)}", ""]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in result.results:
-        status = {"failing": "status_failing", "passed": "status_passed"}.get(r.status, "status_not_attempted")
         lines.append(
             f"| {r.exercise} | {_cell(tr(r.title, lang))} | {r.score:g} | {r.max_score:g} "
-            f"| {ICONS.get(r.status, '')} {tr(Msg(status), lang)} |"
+            f"| {r.status.icon} {tr(r.status.label, lang)} |"
         )
     lines.append(f"| **{tr(Msg('total'), lang)}** | | **{result.score:g}** | **{result.max_score:g}** | |")
-    failing = [(r, c) for r in result.results for c in r.checks if c.status == "failed"]
+    failing = [(r, c) for r in result.results for c in r.checks if c.status == Status.FAILED]
     if failing:
         lines += ["", "<details><summary>" + tr(Msg("failed"), lang) + f" ({len(failing)})</summary>", ""]
         for r, c in failing:

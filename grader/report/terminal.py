@@ -18,8 +18,6 @@ from grader.i18n import Msg, tr
 from grader.judge import Reporter
 from grader.results import CheckResult, ExerciseResult
 
-MARKS = {"passed": ("✓", "green"), "failed": ("✗", "red"), "not_attempted": ("–", "yellow")}
-
 
 def detail_renderable(detail: Detail, lang: str) -> Any:
     if isinstance(detail, (NumTable, LayerDiff)):
@@ -84,14 +82,15 @@ class CheckRow:
         self.lang = lang
 
     def cells(self) -> tuple[Text, Text, Text, Any]:
-        mark, colour = MARKS.get(self.check.status, ("?", "white"))
+        status = self.check.status
+        mark, colour = status.mark, status.colour
         title = Text(tr(self.check.title, self.lang))
         if self.check.hidden:
             title.append(f" [{tr(Msg('hidden'), self.lang)}]", style="dim")
         points = Text(f"{self.check.points:g}/{self.check.max_points:g}")
         parts: list[Any] = []
-        if self.check.status == "not_attempted" and not self.check.message:
-            parts.append(Text(tr(Msg("not_attempted_status"), self.lang), style="yellow"))
+        if status == "not_attempted" and not self.check.message:
+            parts.append(Text(tr(status.label, self.lang), style=colour))
         if self.check.message:
             parts.append(Text(tr(self.check.message, self.lang), style=None if self.check.passed else colour))
         parts += [detail_renderable(d, self.lang) for d in self.check.details]
@@ -128,7 +127,7 @@ class ExerciseView:
             body += [detail_renderable(d, lang) for d in getattr(r, "problem_details", [])]
         body += [Text(tr(note, lang), style="yellow") for note in r.notes]
         body.append(table)
-        colour = "green" if r.passed else ("yellow" if r.status == "not_attempted" else "red")
+        colour = r.status.colour
         footer = Text()
         footer.append(f"{tr(Msg('score'), lang)} {r.score:g}/{r.max_score:g}", style=f"bold {colour}")
         footer.append(f"  ·  {tr(Msg('time'), lang)} {r.seconds:.2f} s")
@@ -279,11 +278,9 @@ class AssignmentView:
         for key, justify in (("col_exercise", "left"), ("col_title", "left"), ("score", "right"),
                              ("col_points", "right"), ("col_status", "left"), ("time", "right")):
             table.add_column(tr(Msg(key), lang), justify=justify)
-        colours = {"passed": "green", "failing": "red", "not_attempted": "yellow"}
         for item in r.results:
-            key = {"failing": "status_failing", "passed": "status_passed"}.get(item.status, "status_not_attempted")
             table.add_row(item.exercise, tr(item.title, lang), f"{item.score:g}", f"{item.max_score:g}",
-                          Text(tr(Msg(key), lang), style=colours.get(item.status)), f"{item.seconds:.1f} s")
+                          Text(tr(item.status.label, lang), style=item.status.colour), f"{item.seconds:.1f} s")
         table.add_section()
         table.add_row(Text(tr(Msg("total"), lang), style="bold"), "", Text(f"{r.score:g}", style="bold"),
                       f"{r.max_score:g}", f"{r.percent:.1f}%", f"{r.seconds:.1f} s")
