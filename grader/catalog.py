@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
+from grader.errors import CatalogError  # noqa: F401  (defined in grader.errors, importable from here as before)
 from grader.i18n import LANGS, Msg
 
 META_FILE = "exercise.toml"
@@ -24,14 +25,6 @@ PUBLIC_CHECKS = "checks.py"
 HIDDEN_CHECKS = "hidden_checks.py"
 LOCK_FILE = "stub.lock"  # the fingerprints of the stub as shipped (grader/source.py)
 _DIR_NAME = re.compile(r"^(?P<id>(ex|q)\d{2})_(?P<slug>[a-z0-9_]+)$")
-
-
-class CatalogError(Exception):
-    """Bad input from the user or a broken exercise folder; shown as a message, exit code 2."""
-
-    def __init__(self, message: Msg) -> None:
-        super().__init__(message.render("en"))
-        self.message = message
 
 
 @dataclass

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.catalog import CatalogError, Exercise
+from grader.catalog import Exercise
+from grader.errors import SubmissionMissing
 from grader.feedback import Advice, Code, Detail
 from grader.i18n import Msg, TextLike
 from grader.results import CheckResult, ExerciseResult
@@ -134,7 +135,7 @@ def grade(
     reporter = reporter or Reporter()
     started = time.monotonic()
     if not submission.is_file():
-        raise CatalogError(Msg("missing_file", path=str(submission)))
+        raise SubmissionMissing(submission)
     stub = read_source(exercise.stub_path) if exercise.stub_path.exists() else ""
     # the stub as shipped (stub.lock): students edit the stub file itself, so it cannot say what is untouched
     shipped_stub = shipped(exercise.fingerprints, stub)

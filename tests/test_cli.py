@@ -33,6 +33,17 @@ def test_missing_submission_file_is_a_usage_error_with_exit_code_2(tmp_path):
     assert "파일이 없습니다" in proc.stderr
 
 
+def test_a_missing_submission_is_its_own_error_not_a_broken_course(tmp_path):
+    from grader.errors import GraderError, SubmissionMissing
+    from grader.judge import Options, grade
+
+    with pytest.raises(SubmissionMissing) as info:
+        grade(Catalog(ROOT).resolve("ex05"), tmp_path / "nope.py", Options(lang="en"))
+    assert not isinstance(info.value, CatalogError) and isinstance(info.value, GraderError)
+    assert info.value.message.render("en") == f"No such file: {tmp_path / 'nope.py'}"
+    assert CatalogError.__module__ == "grader.errors"  # and still importable from grader.catalog
+
+
 def test_reference_exits_0_and_stub_exits_1():
     assert run_grade("ex05", "--submission", str(REFERENCE), "--seed", "2").returncode == 0
     assert run_grade("ex05", "--seed", "2", env={"GRADE_STATE_DIR": ""}).returncode == 1

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from grader.catalog import Catalog, CatalogError, find_root
+from grader.catalog import Catalog, find_root
+from grader.errors import GraderError
 from grader.i18n import Msg, default_lang, tr
 from grader.report.console import make_console
 
@@ -112,7 +113,7 @@ def require_boundary(root: Path, allow_unconfined: bool, lang: str) -> list[str]
 def main() -> None:
     try:
         app()
-    except CatalogError as exc:  # a broken course folder or bad input found outside a command's own handling
+    except GraderError as exc:  # a broken course folder or bad input found outside a command's own handling
         argv = sys.argv[1:]
         lang = argv[argv.index("--lang") + 1] if "--lang" in argv[:-1] else default_lang()
         make_console(stderr=True).print(tr(exc.message, lang if lang in ("ko", "en") else "en"), style="red", markup=False)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from grader.catalog import Catalog, CatalogError, Exercise, find_root
+from grader.errors import GraderError, SubmissionMissing
 from grader.cli.app import (CHECK_COMMAND, BackendOpt, Device, Format, LangOpt, _catalog, _lang, _usage_error, app,
                             require_boundary)
 from grader.i18n import Msg, tr
@@ -142,8 +143,8 @@ def check_command(
                                           output=output, seed=seed, lang=lang_code))
         path = submission if submission is not None else item.stub_path
         if submission is not None and not submission.is_file():
-            raise CatalogError(Msg("missing_file", path=str(submission)))
-    except CatalogError as exc:
+            raise SubmissionMissing(submission)
+    except GraderError as exc:
         raise _usage_error(exc.message, lang_code) from None
     if device is Device.gpu and item.tensorflow:
         from grader.sandbox import gpu_present
@@ -172,7 +173,7 @@ def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device
     if format is Format.json:
         try:
             result = grade(item, path, options, Reporter())
-        except CatalogError as exc:
+        except GraderError as exc:
             raise _usage_error(exc.message, lang) from None
         text = dumps(to_gradescope(result))
         if output is not None:
@@ -187,7 +188,7 @@ def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device
     try:
         with LiveReporter(console, lang) as reporter:
             result = grade(item, path, options, reporter)
-    except CatalogError as exc:
+    except GraderError as exc:
         raise _usage_error(exc.message, lang) from None
     shown = path if Path(path).resolve() != item.stub_path.resolve() else None
     from grader.state import Progress
@@ -222,8 +223,8 @@ def watch_command(
             raise CatalogError(Msg("watch_quiz", id=item.id))
         path = submission if submission is not None else item.stub_path
         if not path.is_file():
-            raise CatalogError(Msg("missing_file", path=str(path)))
-    except CatalogError as exc:
+            raise SubmissionMissing(path)
+    except GraderError as exc:
         raise _usage_error(exc.message, lang_code) from None
     try:
         from watchfiles import watch

@@ -12,9 +12,10 @@ from grader.quiz.answers import (
 )
 from grader.quiz.grading import grade_answers_file, grade_missing
 from grader.quiz.keys import ExactKey, load_quiz
+from grader.errors import AnswerError, AnswersFileError
 from grader.quiz.model import (
-    ANSWERS_FILE, KEY_FILE, KINDS, PUBLIC_KEY_FILE, QUESTIONS_FILE, AnswerError, AnswersFileError, Question,
-    QuestionVerdict, Quiz, RetryPolicy, parse_questions,
+    ANSWERS_FILE, KEY_FILE, KINDS, PUBLIC_KEY_FILE, QUESTIONS_FILE, Question, QuestionVerdict, Quiz, RetryPolicy,
+    parse_questions,
 )
 from grader.quiz.public_key import HashedKey, hashed_key
 from grader.quiz.validate import validate_quiz

@@ -22,7 +22,8 @@ from typing import Any
 import tomli_w
 
 from grader.i18n import Msg, both
-from grader.quiz.model import ANSWERS_FILE, AnswerError, AnswersFileError, Question, Quiz, join_texts, text
+from grader.errors import AnswerError, AnswersFileError
+from grader.quiz.model import ANSWERS_FILE, Question, Quiz, join_texts, text
 from grader.report.json_result import write_atomic
 
 TRIES_TABLE = "tries"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from grader.errors import AnswersFileError
 from grader.quiz.answers import parse_sheet, read_answer_sheet
 from grader.quiz.keys import load_quiz
-from grader.quiz.model import AnswersFileError, QuestionVerdict, Quiz, join_texts, text
+from grader.quiz.model import QuestionVerdict, Quiz, join_texts, text
 from grader.results import CheckResult, ExerciseResult, Status
 from grader.submission import quiz_answers
 

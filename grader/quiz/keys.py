@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.catalog import CatalogError, Exercise
+from grader.catalog import Exercise
+from grader.errors import CatalogError
 from grader.i18n import Msg
 from grader.quiz.answers import normalise_text, text_forms
 from grader.quiz.model import (

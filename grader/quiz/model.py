@@ -15,7 +15,8 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.catalog import CatalogError, Exercise
+from grader.catalog import Exercise
+from grader.errors import CatalogError
 from grader.i18n import LANGS, Msg, both
 from grader.results import CheckResult, ExerciseResult, Status
 
@@ -38,22 +39,6 @@ def text(key: str, **params: Any) -> dict[str, str]:
 
 def join_texts(*parts: dict[str, str] | None, sep: str = "\n") -> dict[str, str]:
     return {lang: sep.join(p[lang] for p in parts if p and p.get(lang)) for lang in LANGS}
-
-
-class AnswerError(Exception):
-    """An answer that cannot be read (not a wrong answer): a bilingual message naming the question."""
-
-    def __init__(self, message: dict[str, str]) -> None:
-        super().__init__(message["en"])
-        self.message = message
-
-
-class AnswersFileError(Exception):
-    """An answers file that cannot be graded; ``problems`` are bilingual messages."""
-
-    def __init__(self, problems: list[dict[str, str]]) -> None:
-        super().__init__("; ".join(p["en"] for p in problems))
-        self.problems = problems
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from grader.catalog import CatalogError
+from grader.errors import CatalogError
 from grader.i18n import Msg
 from grader.quiz.answers import normalise_text, text_forms
 from grader.quiz.model import (

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import tomli_w
 
-from grader.catalog import Catalog, CatalogError, Exercise
+from grader.catalog import Catalog, Exercise
+from grader.errors import AnswersFileError, CatalogError
 from grader.i18n import LANGS
 from grader.quiz.answers import read_answers, right_answers
 from grader.quiz.keys import ExactKey, load_quiz
-from grader.quiz.model import ANSWERS_FILE, AnswersFileError, Quiz, bilingual
+from grader.quiz.model import ANSWERS_FILE, Quiz, bilingual
 from grader.quiz.public_key import HashedKey, hashed_key
 from grader.results import Finding, Status
 

@@ -21,11 +21,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from grader.catalog import Catalog, CatalogError, Exercise
+from grader.catalog import Catalog, Exercise
+from grader.errors import AnswerError, AnswersFileError, CatalogError
 from grader.i18n import LANGS, Msg, tr
 from grader.quiz.answers import AnswerSheet, parse_answer, read_answer_sheet, read_answers_file, save_answers
 from grader.quiz.keys import load_quiz
-from grader.quiz.model import ANSWERS_FILE, AnswerError, AnswersFileError, Question, QuestionVerdict, Quiz, text
+from grader.quiz.model import ANSWERS_FILE, Question, QuestionVerdict, Quiz, text
 from grader.report.console import make_console
 from grader.results import ExerciseResult
 
