@@ -737,7 +737,7 @@ MESSAGES.update({
     },
 })
 
-# --- the instructor's guard rails: `grade release` / `grade autograder` refuse drafts (grader/release.py) ---
+# --- the instructor's guard rails: `grade release` / `grade autograder` refuse drafts (grader/instructor/release.py) ---
 MESSAGES.update({
     "release_refused": {
         "ko": "학생용 배포본을 만들지 않았습니다. 검증을 통과하지 못한 연습 문제가 {n}개 있습니다:\n{problems}\n"

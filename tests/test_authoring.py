@@ -13,7 +13,7 @@ import pytest
 from grader.catalog import KEYS, Catalog, CatalogError, parse_meta
 from grader.checks import Mistake, MistakeError, call_label
 from grader.judge import Options, grade
-from grader.validate import apply_patch, samples
+from grader.instructor.samples import apply_patch, samples
 from tests.conftest import ROOT, run_grade
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from grader.catalog import Catalog
-from grader.validate import check_metadata, samples
+from grader.instructor.samples import samples
+from grader.instructor.validate import check_metadata
 from tests.conftest import ROOT, run_grade
 
 CATALOG = Catalog(ROOT)

@@ -273,7 +273,7 @@ def test_the_example_workflow_grade_step_runs_as_written_in_a_student_repository
 
 
 def test_validate_checks_the_reference_in_place_and_reports_stale_fingerprints(course):
-    from grader.validate import check_reference, fingerprint_problem
+    from grader.instructor.validate import check_reference, fingerprint_problem
 
     exercise = item(course, "ex05")
     assert check_reference(exercise, seed=1) == ""
@@ -297,7 +297,7 @@ def test_validate_fix_rewrites_the_fingerprints_after_the_instructor_changes_the
     student = copy_course(course.parent / "student")
     shutil.rmtree(student / "solutions")
     shutil.copyfile(stub, student / "exercises/ex05_losses/losses.py")
-    from grader.validate import fingerprint_problem
+    from grader.instructor.validate import fingerprint_problem
 
     assert fingerprint_problem(item(student, "ex05")) == ""
     fixed = grade(course, "validate", "--fix", "--static", "ex05")

@@ -502,7 +502,7 @@ def test_quiz_validates_with_both_languages_complete(item):
 
 @pytest.mark.parametrize("item", QUIZZES, ids=lambda e: e.name)
 def test_quiz_metadata_and_shipped_answers_template_are_current(item):
-    from grader.validate import check_metadata
+    from grader.instructor.validate import check_metadata
 
     assert check_metadata(item) == []
     quiz = qz.load_quiz(item)
@@ -760,9 +760,9 @@ def test_public_key_numeric_grid_matches_the_exact_tolerance():
 
 
 def test_explanation_unlocks_after_the_tries_in_a_release_copy(tmp_path):
-    from grader.release import build_release
+    from grader.instructor.release import build_release
 
-    from grader.release import PROJECT_FILES
+    from grader.instructor.release import PROJECT_FILES
 
     release = tmp_path / "release"
     course = _course(tmp_path)

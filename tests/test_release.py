@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from grader.catalog import Catalog
-from grader.release import build_autograder, build_release
+from grader.instructor.autograder import build_autograder
+from grader.instructor.release import build_release
 from tests.conftest import ROOT
 
 CATALOG = Catalog(ROOT)
@@ -125,7 +126,7 @@ def test_autograder_grades_a_submission_with_hidden_checks(tmp_path):
 
 def test_autograder_writes_results_even_when_the_grader_cannot_run(tmp_path):
     root, proc = _fake_autograder(tmp_path, {"losses.py": "import sys\nsys.exit(3)\n"})
-    (root / "source" / "grader" / "cli.py").write_text("raise SystemExit(99)\n")  # break the grader itself
+    (root / "source" / "grader" / "cli" / "__init__.py").write_text("raise SystemExit(99)\n")  # break the grader itself
     env = {k: v for k, v in os.environ.items() if k != "GRADE_ROOT"}
     env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable, PYTHONPATH=str(root / "source"))
     (root / "results" / "results.json").unlink()
@@ -145,7 +146,7 @@ def test_autograder_zip_contains_hidden_checks_and_executable_scripts(tmp_path):
 
 
 def test_the_course_has_no_drafts_so_release_and_autograder_accept_it():
-    from grader.validate import drafts
+    from grader.instructor.validate import drafts
 
     assert drafts(CATALOG) == {}
 

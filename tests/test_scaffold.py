@@ -7,7 +7,7 @@ import shutil
 
 from grader.catalog import Catalog
 from grader.source import fingerprints
-from grader.validate import check_metadata, check_stub, validate_exercise
+from grader.instructor.validate import check_metadata, check_stub, validate_exercise
 from tests.conftest import ROOT, run_grade
 
 
@@ -28,7 +28,7 @@ def test_new_exercise_is_well_formed_and_not_yet_written(tmp_path):
 
 
 def test_validate_reports_the_scaffolds_placeholders_and_missing_samples(tmp_path):
-    from grader.validate import placeholder_problems, sample_problems
+    from grader.instructor.validate import placeholder_problems, sample_problems
 
     root = _course_with_a_draft(tmp_path)
     catalog = Catalog(root)

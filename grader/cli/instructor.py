@@ -45,7 +45,7 @@ def validate_command(
     reference pasted in place = full marks, stub = not attempted, sample submissions)."""
     from rich.table import Table
 
-    from grader.validate import validate_exercise, write_fingerprints
+    from grader.instructor.validate import validate_exercise, write_fingerprints
 
     catalog = _catalog()
     try:
@@ -64,7 +64,7 @@ def validate_command(
     from concurrent.futures import ThreadPoolExecutor
 
     from grader.batch import preload
-    from grader.validate import _pool
+    from grader.instructor.validate import _pool
 
     if not static:
         preload(catalog)  # every check module loaded once, before the threads share them
@@ -90,7 +90,7 @@ def new_command(
 ) -> None:
     """Instructor: scaffold an exercise (exercises/, solutions/ and tests/submissions/<id>_<slug>/, with the stub's
     fingerprints) or a quiz (exercises/ with questions and answers file, solutions/ with the key)."""
-    from grader.scaffold import scaffold
+    from grader.instructor.scaffold import scaffold
 
     try:
         created = scaffold(_catalog(), exercise_id, slug)
@@ -134,7 +134,7 @@ def release_command(
 ) -> None:
     """Instructor: the student version: exercises, stubs with their fingerprints, public checks, hashed quiz keys
     and the grader; no solutions. Refuses exercises that fail validation unless --allow-draft."""
-    from grader.release import DraftError, build_release, refuse_drafts
+    from grader.instructor.release import DraftError, build_release, refuse_drafts
 
     lang_code = _lang(lang)
     catalog = _catalog()
@@ -159,7 +159,8 @@ def autograder_command(
 ) -> None:
     """Instructor: a Gradescope autograder zip (setup.sh, run_autograder, grader, references, hidden checks).
     Refuses exercises that fail validation unless --allow-draft."""
-    from grader.release import DraftError, build_autograder, refuse_drafts
+    from grader.instructor.autograder import build_autograder
+    from grader.instructor.release import DraftError, refuse_drafts
 
     lang_code = _lang(lang)
     catalog = _catalog()

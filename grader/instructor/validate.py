@@ -1,14 +1,7 @@
 """Instructor's proof that an exercise is sound: metadata, reference, stub, wrong and correct submissions.
 
-Sample submissions live in ``tests/submissions/<exercise folder>/``: ``correct_*.py`` must score
-full marks; ``wrong_*.py`` must fail the checks named in its header::
-
-    # expect-fail: mse_lesson_example, mse_random
-    # expect-message: half of the sum
-
-A sample whose header holds the line ``# patch: reference`` is the reference solution with the sample's
-top-level definitions swapped in (:func:`apply_patch`): only what differs is written, so a fix to the reference
-reaches every such sample. ``Sample.file`` gives the path to grade either way.
+The sample submissions it grades, and those written as "the reference plus a patch", are read by
+``grader/instructor/samples.py``.
 
 Students grade the stub file itself, edited in place, so "not attempted" is decided by the stub's
 fingerprints as shipped (``stub.lock``, grader/source.py). ``grade validate --fix`` rewrites them
@@ -21,149 +14,32 @@ submissions, fingerprints. ``grade release`` and ``grade autograder`` refuse an 
 
 from __future__ import annotations
 
-import ast
 import atexit
 import dataclasses
 import difflib
-import re
 import shutil
 import tempfile
 import tomllib
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
 
+from grader.assignment import SharedSessions
 from grader.catalog import LOCK_FILE, Catalog, CatalogError, Exercise, key_line
 from grader.checks import collect
 from grader.i18n import LANGS, Msg, tr
-from grader.judge import Options, grade
-from grader.results import ExerciseResult, Finding  # Finding lives there: grader.quiz.validate needs no import of this module
+from grader.instructor.samples import MIN_WRONG_SAMPLES, SUBMISSIONS, Sample, samples
+from grader.instructor.scaffold import PLACEHOLDERS, REFERENCE_PLACEHOLDER
+from grader.judge import Options, Reporter, grade
+from grader.quiz.validate import validate_quiz
+from grader.results import ExerciseResult, Finding
 from grader.source import fingerprints, lock_text, read_lock, read_source
 
-if TYPE_CHECKING:
-    from grader.assignment import SharedSessions
-
-SUBMISSIONS = Path("tests") / "submissions"
-MIN_WRONG_SAMPLES = 3
+_POOL: SharedSessions | None = None
 
 
-#: A sample written as "the reference plus a small patch": this header line, then only what differs (functions,
-#: classes, constants, imports). The reference's definitions of the same names are replaced, new ones appended.
-PATCH_HEADER = re.compile(r"^#\s*patch:\s*reference\s*$", re.M)
-
-
-@dataclass
-class Sample:
-    path: Path
-    kind: str  # correct | wrong
-    expect_fail: tuple[str, ...] = ()
-    expect_message: str = ""
-    patch: bool = False  # "# patch: reference": graded as the reference with this file's definitions swapped in
-
-    def source(self, exercise: Exercise) -> str:
-        """The submission this sample stands for: the file itself, or the reference with the patch applied."""
-        text = self.path.read_text(encoding="utf-8")
-        if not self.patch:
-            return text
-        if exercise.reference_path is None:
-            error = "a '# patch: reference' sample needs the reference solution"
-            raise CatalogError(Msg("bad_exercise", path=str(self.path), error=error))
-        return apply_patch(exercise.reference_path.read_text(encoding="utf-8"), text)
-
-    @contextmanager
-    def file(self, exercise: Exercise) -> Iterator[Path]:
-        """A path to grade: the sample itself, or (a patch) the patched reference in a temporary file."""
-        if not self.patch:
-            yield self.path
-            return
-        with tempfile.TemporaryDirectory(prefix="grade-sample-") as tmp:
-            path = Path(tmp) / (exercise.meta.get("file") or self.path.name)
-            path.write_text(self.source(exercise), encoding="utf-8")
-            yield path
-
-
-def _names(node: ast.stmt) -> set[str]:
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return {node.name}
-    if isinstance(node, ast.Assign):
-        return {t.id for t in node.targets if isinstance(t, ast.Name)}
-    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return {node.target.id}
-    return set()
-
-
-def _span(node: ast.stmt) -> tuple[int, int]:
-    """0-based first line (decorators included) and end line (exclusive) of a statement."""
-    first = min([node.lineno, *[d.lineno for d in getattr(node, "decorator_list", [])]])
-    return first - 1, node.end_lineno or node.lineno
-
-
-def apply_patch(reference: str, patch: str) -> str:
-    """``reference`` with each top-level definition of ``patch`` swapped in for the reference's definition of the
-    same name (functions, classes, assignments); the patch's imports go after the reference's, and definitions
-    the reference does not have are appended. Comments and everything else of the reference stay."""
-    ref_tree, patch_tree = ast.parse(reference), ast.parse(patch)
-    patch_lines = patch.splitlines(keepends=True)
-    chunks: list[tuple[int, int, str]] = []  # (start, end) lines of the reference replaced by text
-    imports, appended = [], []
-    for node in patch_tree.body:
-        start, end = _span(node)
-        text = "".join(patch_lines[start:end]).rstrip("\n") + "\n"
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            if text.strip() not in (line.strip() for line in reference.splitlines()):
-                imports.append(text)
-            continue
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            continue  # the patch's docstring
-        names = _names(node)
-        target = next((r for r in ref_tree.body if names and _names(r) & names), None)
-        if target is None:
-            appended.append(text)
-        else:
-            chunks.append((*_span(target), text))
-    last_import = max((_span(r)[1] for r in ref_tree.body if isinstance(r, (ast.Import, ast.ImportFrom))), default=0)
-    if imports:
-        chunks.append((last_import, last_import, "".join(imports)))
-    lines = reference.splitlines(keepends=True)
-    for start, end, text in sorted(chunks, key=lambda c: (c[0], c[1]), reverse=True):
-        lines[start:end] = [text]
-    text = "".join(lines)
-    return text.rstrip("\n") + "\n" + "".join("\n\n" + t for t in appended)
-
-
-def samples(catalog: Catalog, exercise: Exercise) -> list[Sample]:
-    folder = catalog.root / SUBMISSIONS / exercise.name
-    found = []
-    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        kind = path.name.split("_", 1)[0]
-        if kind not in ("correct", "wrong") or path.suffix not in (".py", ".ipynb", ".toml"):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        fails = re.search(r"expect-fail:\s*([\w ,]+)", text)
-        message = re.search(r"expect-message:\s*(.+)", text)
-        found.append(
-            Sample(
-                path,
-                kind,
-                tuple(n.strip() for n in fails.group(1).split(",") if n.strip()) if fails else (),
-                message.group(1).strip().rstrip('",') if message else "",
-                patch=path.suffix == ".py" and bool(PATCH_HEADER.search(text)),
-            )
-        )
-    return found
-
-
-_POOL: "SharedSessions | None" = None
-
-
-def _pool() -> "SharedSessions":
+def _pool() -> SharedSessions:
     """Validation grades many of the instructor's own samples: they share the warm workers and one oracle."""
     global _POOL
     if _POOL is None:
-        from grader.assignment import SharedSessions
-        from grader.judge import Reporter
-
         _POOL = SharedSessions(Options(), Reporter())
         atexit.register(_POOL.close)
     return _POOL
@@ -212,7 +88,7 @@ def check_metadata(exercise: Exercise) -> list[str]:
     return problems
 
 
-#: The keys of a question in a quiz's questions.toml, and of one of its choices (grader/quiz.py reads them).
+#: The keys of a question in a quiz's questions.toml, and of one of its choices (grader/quiz/ reads them).
 QUESTION_KEYS = ("id", "kind", "title", "prompt", "hint", "choices", "points", "tries", "abs_tol", "rel_tol", "integer")
 CHOICE_KEYS = ("id", "text", "ko", "en")
 
@@ -245,8 +121,6 @@ def question_key_problems(exercise: Exercise) -> list[str]:
 
 def placeholder_problems(exercise: Exercise) -> list[str]:
     """What still holds the scaffold's text (`grade new`): titles, statements, hints, the stub, the reference."""
-    from grader.scaffold import PLACEHOLDERS, REFERENCE_PLACEHOLDER
-
     def found(text: str) -> str:
         return next((p for p in PLACEHOLDERS if p in text), "")
 
@@ -450,8 +324,6 @@ def validate_exercise(catalog: Catalog, exercise: Exercise, seed: int = 1, stati
     if static:
         return findings
     if exercise.kind != "exercise":
-        from grader.quiz.validate import validate_quiz
-
         return findings + validate_quiz(catalog, exercise, seed)
     for what, problem in (("reference in place", check_reference(exercise, seed)), ("stub", check_stub(exercise, seed))):
         findings.append(Finding(exercise.name, what, not problem, problem))
