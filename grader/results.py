@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from grader.feedback import Advice, Detail, Explanation, detail_text, explanation_key, has_table
 from grader.i18n import Msg, Text, TextLike, tr

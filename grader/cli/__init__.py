@@ -1,5 +1,7 @@
-"""The `grade` command line (typer): grade an exercise, show progress, list exercises, give hints; the
-instructor's batch, validation, scaffolding and release commands.
+"""The `grade` command line (typer): the student's commands, the class's (`grade batch`) and the instructor's.
+
+Grade an exercise, show progress, list exercises, give hints; the instructor's batch, validation, scaffolding and
+release commands.
 
 ``app.py`` holds the typer app, the shared options and `main`; the commands register on it by decorator in
 ``student.py``, ``classes.py`` (`grade batch`) and ``instructor.py``, imported here in the order `grade --help`

@@ -1,1 +1,1 @@
-"""Renderers of results: the rich terminal view, Gradescope JSON (and, later, JUnit and Markdown)."""
+"""Renderers of results: terminal (rich), Gradescope JSON, JUnit, Markdown, the HTML class report and student pages."""
