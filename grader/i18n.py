@@ -758,3 +758,40 @@ MESSAGES.update({
         "en": "--allow-draft: included exercises that fail validation: {names}",
     },
 })
+
+# --- the instructor's tables: `grade validate` (grader/cli/instructor.py) and `grade batch` (grader/cli/classes.py) ---
+MESSAGES.update({
+    "validate_fixed": {
+        "ko": "{name}: {file}의 지문을 {name}/stub.lock에 썼습니다",
+        "en": "{name}: fingerprints of {file} written to {name}/stub.lock",
+    },
+    "validate_running": {"ko": "grade validate: 검증하는 중 ...", "en": "grade validate ..."},
+    "validate_col_exercise": {"ko": "연습 문제", "en": "exercise"},
+    "validate_col_what": {"ko": "검사 항목", "en": "what"},
+    "validate_col_ok": {"ko": "결과", "en": "ok"},
+    "validate_col_problem": {"ko": "문제점", "en": "problem"},
+    "validate_what_metadata": {"ko": "메타데이터", "en": "metadata"},
+    "validate_what_placeholders": {"ko": "남은 자리표시자", "en": "placeholders"},
+    "validate_what_samples": {"ko": "예시 제출물", "en": "samples"},
+    "validate_what_fingerprints": {"ko": "지문 (stub.lock)", "en": "fingerprints"},
+    "validate_what_reference": {"ko": "정답을 제자리에 붙여 채점", "en": "reference in place"},
+    "validate_what_stub": {"ko": "손대지 않은 stub", "en": "stub"},
+    "validate_what_quiz": {"ko": "퀴즈", "en": "quiz"},
+    "validate_what_questions": {"ko": "문항", "en": "questions"},
+    "validate_what_key": {"ko": "정답 키", "en": "key"},
+    "validate_what_answers_template": {"ko": "답안 양식", "en": "answers_template"},
+    "validate_summary": {
+        "ko": "{items}개 항목, 문제 {problems}개",
+        "en": "{items} {items|item|items}, {problems} {problems|problem|problems}",
+    },
+    "batch_summary_title": {
+        "ko": "학생 {students}명 · 평균 {mean:.2f} · 중앙값 {median:.2f} / {max_score:g}",
+        "en": "{students} students · mean {mean:.2f} · median {median:.2f} / {max_score:g}",
+    },
+    "batch_col_passed": {"ko": "통과 비율", "en": "passed"},
+    "batch_graded": {"ko": "{id} 채점 완료", "en": "graded {id}"},
+    "batch_scheduler_failed": {
+        "ko": "--scheduler {scheduler}: 클러스터에서 채점할 수 없습니다: {error}",
+        "en": "--scheduler {scheduler}: {error}",
+    },
+})

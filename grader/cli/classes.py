@@ -59,7 +59,7 @@ def batch_command(
             active.remove(student.id)
             progress.update(task, advance=1, description=", ".join(active))
             if not console.is_terminal:
-                console.print(f"graded {student.id}", markup=False)
+                console.print(tr(Msg("batch_graded", id=student.id), lang_code), markup=False)
 
         if scheduler:  # one task per student on Dask (grader/cluster.py); no Dask import without --scheduler
             try:
@@ -68,16 +68,18 @@ def batch_command(
                 cluster.run_batch(todo, out, catalog, scheduler, seed, lang_code, started, finished, key=key,
                                   device=device.value, jobs=jobs, allow_unconfined=allow_unconfined)
             except (ImportError, ConnectionError) as exc:  # no Dask here, no scheduler there, a bad --scheduler
-                make_console(stderr=True).print(f"--scheduler {scheduler}: {exc}", style="red", markup=False)
+                message = Msg("batch_scheduler_failed", scheduler=scheduler, error=str(exc))
+                make_console(stderr=True).print(tr(message, lang_code), style="red", markup=False)
                 raise typer.Exit(2)
         else:
             batch.run_batch(todo, out, runner, jobs or os.cpu_count() or 1, seed, lang_code, started, finished)
     csv_path = batch.write_csv(catalog, out, students)
     report_path = write_class_report(out, lang_code, [e.name for e in catalog.items])  # report.html + students/*.html
     summary = batch.summarise(catalog, batch.load_results(out, students))
-    table = Table(title=f"{summary.students} students · mean {summary.mean:.2f} · median {summary.median:.2f} / {summary.max_score:g}")
+    table = Table(title=tr(Msg("batch_summary_title", students=summary.students, mean=summary.mean, median=summary.median,
+                               max_score=summary.max_score), lang_code))
     table.add_column(tr(Msg("col_exercise"), lang_code))
-    table.add_column("passed", justify="right")
+    table.add_column(tr(Msg("batch_col_passed"), lang_code), justify="right")
     for name, share in summary.passing.items():
         table.add_row(name, f"{100 * share:.0f}%")
     console.print(table)

@@ -33,6 +33,26 @@ def report_command(
     make_console().print(f"{path}", markup=False)
 
 
+#: The rows of `grade validate` (grader/instructor/validate.py, grader/quiz/validate.py), by their ``what``; a sample's
+#: row is named by its file.
+FINDING_WHAT = {
+    "metadata": "validate_what_metadata",
+    "placeholders": "validate_what_placeholders",
+    "samples": "validate_what_samples",
+    "fingerprints": "validate_what_fingerprints",
+    "reference in place": "validate_what_reference",
+    "stub": "validate_what_stub",
+    "quiz": "validate_what_quiz",
+    "questions": "validate_what_questions",
+    "key": "validate_what_key",
+    "answers_template": "validate_what_answers_template",
+}
+
+
+def finding_what(what: str, lang: str) -> str:
+    return tr(Msg(FINDING_WHAT[what]), lang) if what in FINDING_WHAT else what
+
+
 @app.command("validate")
 def validate_command(
     exercises: Annotated[Optional[list[str]], typer.Argument(help="Only these exercises (default: all).")] = None,
@@ -40,6 +60,7 @@ def validate_command(
     fix: Annotated[bool, typer.Option("--fix", help="First (re)write each stub's fingerprints (stub.lock) from the stub as it is now.")] = False,
     static: Annotated[bool, typer.Option("--static", help="Only what needs no grading: metadata, placeholders, samples, fingerprints.")] = False,
     backend: BackendOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Instructor: prove every exercise and quiz is sound (metadata, placeholders, samples, fingerprints,
     reference pasted in place = full marks, stub = not attempted, sample submissions)."""
@@ -47,19 +68,20 @@ def validate_command(
 
     from grader.instructor.validate import validate_exercise, write_fingerprints
 
+    lang_code = _lang(lang)
     catalog = _catalog()
     try:
         items = [catalog.resolve(n) for n in exercises] if exercises else catalog.items
     except CatalogError as exc:
-        raise _usage_error(exc.message, "en") from None
+        raise _usage_error(exc.message, lang_code) from None
     console = make_console()
     if fix:
         for item in items:
             if write_fingerprints(item):
-                console.print(f"{item.name}: fingerprints of {item.meta['file']} written to {item.name}/stub.lock", markup=False)
+                console.print(tr(Msg("validate_fixed", name=item.name, file=item.meta["file"]), lang_code), markup=False)
     table = Table(title="grade validate" + (" --static" if static else ""), show_lines=False)
-    for column in ("exercise", "what", "ok", "problem"):
-        table.add_column(column, overflow="fold")
+    for column in ("validate_col_exercise", "validate_col_what", "validate_col_ok", "validate_col_problem"):
+        table.add_column(tr(Msg(column), lang_code), overflow="fold")
     problems = 0
     from concurrent.futures import ThreadPoolExecutor
 
@@ -70,15 +92,16 @@ def validate_command(
         preload(catalog)  # every check module loaded once, before the threads share them
         _pool()
     # the judge never runs student code itself: exercises validate side by side, each in its own children
-    with console.status("grade validate ...") if console.is_terminal else nullcontext(), \
+    with console.status(tr(Msg("validate_running"), lang_code)) if console.is_terminal else nullcontext(), \
             ThreadPoolExecutor(max_workers=1 if static else max(os.cpu_count() or 1, 2)) as pool:
         found = list(pool.map(lambda item: validate_exercise(catalog, item, seed, static=static), items))
     for findings in found:
         for finding in findings:
             problems += 0 if finding.ok else 1
-            table.add_row(finding.exercise, finding.what, "[green]✓[/]" if finding.ok else "[red]✗[/]", finding.detail)
+            table.add_row(finding.exercise, finding_what(finding.what, lang_code), "[green]✓[/]" if finding.ok else "[red]✗[/]",
+                          tr(finding.detail, lang_code))
     console.print(table)
-    summary = f"{len(items)} item{'' if len(items) == 1 else 's'}, {problems} problem{'' if problems == 1 else 's'}"
+    summary = tr(Msg("validate_summary", items=len(items), problems=problems), lang_code)
     console.print(summary, style="bold red" if problems else "bold green")
     raise typer.Exit(1 if problems else 0)
 
