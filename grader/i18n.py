@@ -759,7 +759,8 @@ MESSAGES.update({
     },
 })
 
-# --- the instructor's tables: `grade validate` (grader/cli/instructor.py) and `grade batch` (grader/cli/classes.py) ---
+# --- the instructor's tables: `grade validate` (grader/cli/instructor.py) and `grade batch` (grader/cli/classes.py);
+#     a patch sample graded by `grade exNN --submission` (grader/cli/student.py) ---
 MESSAGES.update({
     "validate_fixed": {
         "ko": "{name}: {file}의 지문을 {name}/stub.lock에 썼습니다",
@@ -789,6 +790,10 @@ MESSAGES.update({
         "en": "{students} students · mean {mean:.2f} · median {median:.2f} / {max_score:g}",
     },
     "batch_col_passed": {"ko": "통과 비율", "en": "passed"},
+    "patch_sample_graded": {
+        "ko": "{path}는 '# patch: reference' 예시 제출물입니다: 정답({reference})에 이 패치를 적용해 채점합니다.",
+        "en": "{path} is a '# patch: reference' sample: grading the reference ({reference}) with it applied.",
+    },
     "batch_graded": {"ko": "{id} 채점 완료", "en": "graded {id}"},
     "batch_scheduler_failed": {
         "ko": "--scheduler {scheduler}: 클러스터에서 채점할 수 없습니다: {error}",

@@ -3,6 +3,7 @@ own instructions, followed in fresh temporary copies of the course."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -187,6 +188,23 @@ def test_patch_sample_graded_like_its_full_equivalent(tmp_path):
     seen = [(c.name, c.status, c.points, c.output("en")) for c in patched.checks]
     assert seen == [(c.name, c.status, c.points, c.output("en")) for c in whole.checks]
     assert {c.name for c in patched.checks if not c.passed} == {"cee_batch", "cee_random"}
+
+
+def test_grade_submission_of_a_patch_sample_grades_the_patched_reference_only_with_solutions(tmp_path):
+    root = course(tmp_path, "ex05")
+    sample = root / "tests/submissions/ex05_losses/wrong_cee_no_batch_division.py"
+    env = {"GRADE_ROOT": str(root), "COLUMNS": "300"}
+    patched = run_grade("ex05", "--submission", str(sample), "--seed", "5", "--format", "json", "--lang", "en", env=env)
+    assert patched.returncode == 1, patched.stderr
+    assert "grading the reference" in patched.stderr and "wrong_cee_no_batch_division.py" in patched.stderr
+    failing = [t["name"] for t in json.loads(patched.stdout)["tests"] if t["score"] < t["max_score"]]
+    assert failing and all("Cross-entropy" in name for name in failing), failing  # MSE and MAE: the reference's
+    text = run_grade("ex05", "--submission", str(sample), "--seed", "5", "--lang", "ko", env=env)
+    assert text.returncode == 1 and "예시 제출물" in text.stdout and "wrong_cee_no_batch_division.py" in text.stdout
+    shutil.rmtree(root / "solutions")  # a student's copy: the file is graded as it is (only the patch's function)
+    alone = run_grade("ex05", "--submission", str(sample), "--seed", "5", "--format", "json", "--lang", "en", env=env)
+    assert "grading the reference" not in alone.stderr
+    assert json.loads(alone.stdout)["score"] < json.loads(patched.stdout)["score"]
 
 
 def test_apply_patch_replaces_definitions_adds_imports_and_new_names():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -16,6 +17,7 @@ from grader.errors import GraderError, SubmissionMissing
 from grader.cli.app import (CHECK_COMMAND, BackendOpt, Device, Format, LangOpt, _catalog, _lang, _usage_error, app,
                             require_boundary)
 from grader.i18n import Msg, tr
+from grader.instructor.samples import is_patch_sample, submission_file
 from grader.report.console import make_console
 
 
@@ -151,7 +153,14 @@ def check_command(
 
         if not gpu_present():
             raise _usage_error(Msg("no_gpu"), lang_code)
-    result = run_grade(item, path, lang_code, seed, device.value, format, output)
+    if submission is not None and item.reference_path is not None and is_patch_sample(submission):
+        # the instructor's copy (solutions/ here): a sample written as a patch is graded as the patched reference
+        reference = item.reference_path.relative_to(catalog.root) if item.reference_path.is_relative_to(catalog.root) \
+            else item.reference_path
+        message = tr(Msg("patch_sample_graded", path=str(submission), reference=str(reference)), lang_code)
+        make_console(stderr=format is not Format.text).print(message, style="dim", markup=False)
+    with submission_file(item, path) if submission is not None else nullcontext(path) as graded:
+        result = run_grade(item, graded, lang_code, seed, device.value, format, output, shown_path=path)
     if submission is None:
         from grader.state import Progress
 
@@ -164,7 +173,9 @@ def check_command(
     raise typer.Exit(0 if result.passed else 1)
 
 
-def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device: str, format: Format, output: Optional[Path]):
+def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device: str, format: Format, output: Optional[Path],
+              shown_path: Optional[Path] = None):
+    """Grade ``path``; the text view names ``shown_path`` (default: ``path``) unless it is the stub."""
     from grader.judge import Options, Reporter, grade
     from grader.report.json_result import dumps, write_atomic
     from grader.report.gradescope import to_gradescope
@@ -190,7 +201,8 @@ def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device
             result = grade(item, path, options, reporter)
     except GraderError as exc:
         raise _usage_error(exc.message, lang) from None
-    shown = path if Path(path).resolve() != item.stub_path.resolve() else None
+    named = shown_path if shown_path is not None else path
+    shown = named if Path(named).resolve() != item.stub_path.resolve() else None
     from grader.state import Progress
 
     seen = Progress(find_root()).entry(item.name).get("hints_seen", 0)

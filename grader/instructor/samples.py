@@ -133,3 +133,32 @@ def samples(catalog: Catalog, exercise: Exercise) -> list[Sample]:
             )
         )
     return found
+
+
+def is_patch_sample(path: Path) -> bool:
+    """A ``.py`` file whose header holds the line ``# patch: reference`` (what :func:`samples` calls a patch)."""
+    if path.suffix != ".py":
+        return False
+    try:
+        return bool(PATCH_HEADER.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+@contextmanager
+def submission_file(exercise: Exercise, path: Path) -> Iterator[Path]:
+    """The file `grade exNN --submission PATH` grades: a ``# patch: reference`` sample is graded as the reference
+    with the patch applied, as `grade validate` grades it, where the instructor's ``solutions/`` holds the reference;
+    any other file (and every file in a student's copy, which has no solutions/) as it is. A patch that is not valid
+    Python is graded as it is, so the student's view of a syntax error names its line."""
+    if exercise.reference_path is None or not is_patch_sample(path):
+        yield path
+        return
+    sample = Sample(path, path.name.split("_", 1)[0], patch=True)
+    try:
+        sample.source(exercise)
+    except SyntaxError:
+        yield path
+        return
+    with sample.file(exercise) as patched:
+        yield patched
