@@ -24,11 +24,7 @@ LONG_MODULES = {
     "grader.i18n",
 }
 #: Cycles allowed for now, each a set of modules, and why.
-KNOWN_CYCLES = [
-    # launcher.zygote() imports session.gpu_present inside the function while session imports launcher at the top;
-    # gpu_present belongs beside the launcher (or in a module of its own). The sandbox's owner moves it; then this goes.
-    {"grader.sandbox.launcher", "grader.sandbox.session"},
-]
+KNOWN_CYCLES: list[set[str]] = []
 
 
 def _modules() -> dict[str, Path]:

@@ -8,8 +8,8 @@ from grader.sandbox.session import (
     SessionInfo,
     StudentRaised,
     Verdict,
-    gpu_present,
 )
+from grader.sandbox.boundary import gpu_present
 
 
 

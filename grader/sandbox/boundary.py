@@ -27,6 +27,11 @@ GPU_DEVICES = ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/d
                "/dev/nvidia2", "/dev/nvidia3", "/dev/nvidia-modeset", "/dev/dxg")
 
 
+def gpu_present() -> bool:
+    """Whether this machine has a GPU device node (NVIDIA, or WSL's /dev/dxg)."""
+    return any(os.path.exists(p) for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/dxg"))
+
+
 def mode() -> str:
     """``GRADE_SANDBOX``: ``auto`` (default), ``bwrap`` (required), ``landlock`` (no bubblewrap) or ``none``."""
     value = os.environ.get("GRADE_SANDBOX", "auto").strip().lower()

@@ -242,9 +242,7 @@ _REGISTRY_LOCK = threading.Lock()
 
 def zygote(tensorflow: bool, device: str, root: Path | None, backend: str = "tensorflow") -> Zygote:
     """The shared warm worker of this process for that kind of session (``auto`` without a GPU is ``cpu``)."""
-    from grader.sandbox.session import gpu_present
-
-    if device == "auto" and not gpu_present():
+    if device == "auto" and not boundary.gpu_present():
         device = "cpu"
     backend = backend if tensorflow else "none"  # a numpy worker imports no Keras at all
     key = (tensorflow, device, backend)  # the oracle (no course root) shares the students' worker

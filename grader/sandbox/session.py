@@ -15,6 +15,7 @@ from typing import Any, Callable
 from grader import wire
 from grader.i18n import Msg
 from grader.sandbox import launcher
+from grader.sandbox.boundary import gpu_present
 from grader.sandbox.launcher import Child, LaunchError, PlainChild
 
 
@@ -98,10 +99,6 @@ class SessionInfo:
     tensorflow: str | None = None
     restarts: int = 0
     isolation: list[str] = field(default_factory=list)
-
-
-def gpu_present() -> bool:
-    return any(os.path.exists(p) for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/dxg"))
 
 
 class Session:
