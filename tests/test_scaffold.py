@@ -52,6 +52,9 @@ def test_validate_reports_the_scaffolds_placeholders_and_missing_samples(tmp_pat
     assert sample_problems(catalog, draft) == ["2 wrong_* samples in tests/submissions/ex16_my_topic/; at least 3 are needed"]
     proc = run_grade("validate", "--static", "ex16", env={"GRADE_ROOT": str(root), "COLUMNS": "400"})
     assert proc.returncode == 1 and "placeholders" in proc.stdout and "(write the title)" in proc.stdout
+    ko = run_grade("validate", "--static", "ex16", "--lang", "ko", env={"GRADE_ROOT": str(root), "COLUMNS": "400"})
+    assert ko.returncode == 1 and "문제점" in ko.stdout and "남은 자리표시자" in ko.stdout, ko.stdout
+    assert "wrong_* 예시가 2개입니다. 적어도 3개가 필요합니다" in ko.stdout and "1개 항목, 문제 2개" in ko.stdout
 
 
 def _course_with_a_draft(tmp_path):

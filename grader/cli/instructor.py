@@ -66,7 +66,7 @@ def validate_command(
     reference pasted in place = full marks, stub = not attempted, sample submissions)."""
     from rich.table import Table
 
-    from grader.instructor.validate import validate_exercise, write_fingerprints
+    from grader.instructor.validate import render_problem, validate_exercise, write_fingerprints
 
     lang_code = _lang(lang)
     catalog = _catalog()
@@ -99,7 +99,7 @@ def validate_command(
         for finding in findings:
             problems += 0 if finding.ok else 1
             table.add_row(finding.exercise, finding_what(finding.what, lang_code), "[green]✓[/]" if finding.ok else "[red]✗[/]",
-                          tr(finding.detail, lang_code))
+                          render_problem(finding.detail, lang_code))
     console.print(table)
     summary = tr(Msg("validate_summary", items=len(items), problems=problems), lang_code)
     console.print(summary, style="bold red" if problems else "bold green")
@@ -139,7 +139,10 @@ AllowDraft = Annotated[bool, typer.Option("--allow-draft", help="Include exercis
 
 def _refused(exc: Any, key: str, lang: str) -> typer.Exit:
     """A bilingual refusal naming each draft exercise and why (exit code 2)."""
-    lines = "\n".join(f"  {name}: {'; '.join(problems)}" for name, problems in exc.drafts.items())
+    from grader.instructor.validate import render_problem
+
+    lines = "\n".join(f"  {name}: {'; '.join(render_problem(p, lang) for p in problems)}"
+                      for name, problems in exc.drafts.items())
     return _usage_error(Msg(key, n=len(exc.drafts), problems=lines), lang)
 
 

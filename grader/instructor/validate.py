@@ -33,6 +33,42 @@ from grader.quiz.validate import validate_quiz
 from grader.results import ExerciseResult, Finding
 from grader.source import fingerprints, lock_text, read_lock, read_source
 
+class Problem(str):
+    """One problem `grade validate` found: its English text (a plain ``str``, so lists of problems read, join and
+    compare as before) and its message, which `grade validate --lang ko` shows in Korean."""
+
+    message: Msg
+
+    def __new__(cls, key: str, **params: object) -> "Problem":
+        message = Msg(key, **params)
+        self = super().__new__(cls, message.render("en"))
+        self.message = message
+        return self
+
+    def render(self, lang: str) -> str:
+        return self.message.render(lang)
+
+
+class Problems(str):
+    """Problems joined by "; " (a ``Finding.detail``): English as a ``str``, any language by :meth:`render`."""
+
+    problems: tuple[str, ...]
+
+    def __new__(cls, problems: "list[str] | tuple[str, ...] | str") -> "Problems":
+        items = (problems,) if isinstance(problems, str) else tuple(problems)
+        self = super().__new__(cls, "; ".join(p for p in items if p))
+        self.problems = tuple(p for p in items if p)
+        return self
+
+    def render(self, lang: str) -> str:
+        return "; ".join(render_problem(p, lang) for p in self.problems)
+
+
+def render_problem(problem: str, lang: str) -> str:
+    """A problem (or a finding's detail) in ``lang``: bilingual where it was written with :class:`Problem`."""
+    return problem.render(lang) if isinstance(problem, (Problem, Problems)) else problem
+
+
 _POOL: SharedSessions | None = None
 
 
@@ -55,36 +91,36 @@ def check_metadata(exercise: Exercise) -> list[str]:
     problems = []
     for lang in LANGS:
         if not exercise.title.get(lang):
-            problems.append(f"title has no '{lang}'")
+            problems.append(Problem("validate_no_title", lang=lang))
         if exercise.kind == "exercise" and not exercise.statement(lang).strip():
-            problems.append(f"statement.{lang}.md is missing or empty")
+            problems.append(Problem("validate_no_statement", lang=lang))
     hints = exercise.hints
     if len(hints) < 2:
-        problems.append(f"{len(hints)} hints; at least 2 are needed")
+        problems.append(Problem("validate_few_hints", n=len(hints)))
     for i, hint in enumerate(hints, 1):
         missing = [lang for lang in LANGS if not (isinstance(hint, dict) and hint.get(lang))]
         if missing:
-            problems.append(f"hint {i} has no {', '.join(missing)}")
+            problems.append(Problem("validate_hint_missing", i=i, langs=", ".join(missing)))
     if exercise.kind != "exercise":
         return problems
     if not exercise.stub_path.exists():
-        problems.append(f"stub {exercise.stub_path.name} is missing")
+        problems.append(Problem("validate_no_stub", file=exercise.stub_path.name))
     if exercise.reference_path is None:
-        problems.append("no reference solution in solutions/")
+        problems.append(Problem("validate_no_reference"))
     try:
         specs = collect(exercise.public_checks_module(), hidden=False)
         specs += collect(exercise.hidden_checks_module(), hidden=True)
     except CatalogError as exc:
-        return problems + [str(exc)]
+        return problems + [Problem("validate_error", error=exc.message)]
     if exercise.hidden_checks_path is None:
-        problems.append("no hidden checks in solutions/")
+        problems.append(Problem("validate_no_hidden"))
     for spec in specs:
         missing = [lang for lang in LANGS if not spec.title.get(lang)]
         if missing:
-            problems.append(f"check {spec.name} has no title in {', '.join(missing)}")
+            problems.append(Problem("validate_check_no_title", check=spec.name, langs=", ".join(missing)))
     total = sum(s.points for s in specs)
     if exercise.hidden_checks_path is not None and abs(total - exercise.points) > 1e-9:
-        problems.append(f"checks add up to {total:g} points, exercise.toml says {exercise.points:g}")
+        problems.append(Problem("validate_points_differ", total=total, points=exercise.points))
     return problems
 
 
@@ -102,20 +138,19 @@ def question_key_problems(exercise: Exercise) -> list[str]:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        return [f"{path.name}: {exc}"]
+        return [Problem("validate_unreadable", file=path.name, error=str(exc))]
     where = f"exercises/{exercise.name}/{path.name}"
-    problems = [f"{where}:{key_line(text, k)}: unknown key '{k}' (only [[questions]] tables)" for k in data if k != "questions"]
+    problems = [Problem("validate_quiz_top_key", where=where, line=key_line(text, k), key=k) for k in data if k != "questions"]
     for i, question in enumerate(data.get("questions", [])):
         for key in question:
             if key not in QUESTION_KEYS:
                 close = difflib.get_close_matches(key, QUESTION_KEYS, n=1)
-                problems.append(f"{where}:{key_line(text, 'questions', i, key)}: question {i + 1}: unknown key '{key}'"
-                                + (f" (did you mean '{close[0]}'?)" if close else ""))
+                problems.append(Problem("validate_question_key", where=where, line=key_line(text, "questions", i, key),
+                                        n=i + 1, key=key, hint=Msg("validate_did_you_mean", name=close[0]) if close else ""))
         for choice in question.get("choices", []) if isinstance(question.get("choices"), list) else []:
             for key in choice if isinstance(choice, dict) else []:
                 if key not in CHOICE_KEYS:
-                    problems.append(f"{where}: question {i + 1}: a choice has the unknown key '{key}' "
-                                    f"(keys: {', '.join(CHOICE_KEYS)})")
+                    problems.append(Problem("validate_choice_key", where=where, n=i + 1, key=key, keys=", ".join(CHOICE_KEYS)))
     return problems
 
 
@@ -127,27 +162,27 @@ def placeholder_problems(exercise: Exercise) -> list[str]:
     problems = []
     for lang in LANGS:
         if hit := found(str(exercise.title.get(lang, ""))):
-            problems.append(f"title ({lang}) still says {hit!r}")
+            problems.append(Problem("validate_placeholder_title", lang=lang, text=repr(hit)))
         if exercise.kind == "exercise" and (hit := found(exercise.statement(lang))):
-            problems.append(f"statement.{lang}.md still says {hit!r}")
+            problems.append(Problem("validate_placeholder_statement", lang=lang, text=repr(hit)))
     for i, hint in enumerate(exercise.hints, 1):
         for lang in LANGS:
             if isinstance(hint, dict) and (hit := found(str(hint.get(lang, "")))):
-                problems.append(f"hint {i} ({lang}) still says {hit!r}")
+                problems.append(Problem("validate_placeholder_hint", i=i, lang=lang, text=repr(hit)))
     if exercise.kind != "exercise":
         quiz_files = [exercise.folder / "questions.toml"]
         quiz_files += [exercise.solution_folder / "key.toml"] if exercise.solution_folder is not None else []
         for path in quiz_files:
             if path.is_file() and (hit := found(path.read_text(encoding="utf-8"))):
-                problems.append(f"{path.name} still says {hit!r}")
+                problems.append(Problem("validate_placeholder_file", file=path.name, text=repr(hit)))
         return problems
     for sample in sorted((exercise.folder.parent.parent / SUBMISSIONS / exercise.name).glob("*.py")):
         if hit := found(sample.read_text(encoding="utf-8", errors="replace")):
-            problems.append(f"sample {sample.name} still says {hit!r}")
+            problems.append(Problem("validate_placeholder_sample", file=sample.name, text=repr(hit)))
     if exercise.stub_path.exists() and (hit := found(read_source(exercise.stub_path))):
-        problems.append(f"stub {exercise.stub_path.name} still says {hit!r}")
+        problems.append(Problem("validate_placeholder_stub", file=exercise.stub_path.name, text=repr(hit)))
     if exercise.reference_path is not None and REFERENCE_PLACEHOLDER in read_source(exercise.reference_path):
-        problems.append("the reference solution is still the scaffold's (raises NotImplementedError)")
+        problems.append(Problem("validate_placeholder_reference"))
     return problems
 
 
@@ -158,17 +193,17 @@ def sample_problems(catalog: Catalog, exercise: Exercise) -> list[str]:
     found = samples(catalog, exercise)
     folder = catalog.root / SUBMISSIONS / exercise.name
     if not found:
-        return [f"no sample submissions: {SUBMISSIONS.as_posix()}/{exercise.name}/ "
-                + ("has no correct_* or wrong_* file" if folder.is_dir() else "is missing")
-                + f" (at least {MIN_WRONG_SAMPLES} wrong_* and 1 correct_* are needed; `grade new` writes one of each)"]
+        state = Msg("validate_samples_folder_empty" if folder.is_dir() else "validate_samples_folder_missing")
+        return [Problem("validate_no_samples", where=f"{SUBMISSIONS.as_posix()}/{exercise.name}", state=state,
+                        min=MIN_WRONG_SAMPLES)]
     wrong = sum(s.kind == "wrong" for s in found)
     correct = sum(s.kind == "correct" for s in found)
     where = (SUBMISSIONS / exercise.name).as_posix()
     problems = []
     if wrong < MIN_WRONG_SAMPLES:
-        problems.append(f"{wrong} wrong_* samples in {where}/; at least {MIN_WRONG_SAMPLES} are needed")
+        problems.append(Problem("validate_few_wrong", n=wrong, where=where, min=MIN_WRONG_SAMPLES))
     if correct < 1:
-        problems.append(f"no correct_* sample in {where}/")
+        problems.append(Problem("validate_no_correct", where=where))
     return problems
 
 
@@ -181,16 +216,15 @@ def fingerprint_problem(exercise: Exercise) -> str:
         return ""
     lock = read_lock(exercise.folder / LOCK_FILE)
     if lock is None:
-        return f"no fingerprints of the stub ({LOCK_FILE}): in-place grading cannot tell untouched functions; run `grade validate --fix`"
+        return Problem("validate_no_lock", lock=LOCK_FILE)
     if lock[0] and lock[0] != exercise.meta.get("file"):
-        return f"{LOCK_FILE} is for {lock[0]}, the stub is {exercise.meta.get('file')}; run `grade validate --fix`"
+        return Problem("validate_lock_other_file", lock=LOCK_FILE, locked=lock[0], file=exercise.meta.get("file"))
     if exercise.solution_folder is None:
         return ""
     current = fingerprints(read_source(exercise.stub_path))
     changed = sorted(n for n in set(current) | set(lock[1]) if current.get(n) != lock[1].get(n))
     if changed:
-        return (f"the stub differs from its fingerprints in {LOCK_FILE} ({', '.join(changed)}): if you changed the stub "
-                "on purpose run `grade validate --fix`, otherwise restore it (`git diff` shows what changed)")
+        return Problem("validate_stub_changed", lock=LOCK_FILE, names=", ".join(changed))
     return ""
 
 
@@ -238,17 +272,17 @@ def check_errors(exercise: Exercise, result: ExerciseResult) -> str:
     """The checks that raised themselves (a bug in the check, e.g. a mistake detector that raised) while grading:
     the student only reads "tell your instructor", so validation names the exercise, the check and the error."""
     found = [
-        f"{exercise.name}: check {c.name} raised {c.message.params.get('error')}"
+        Problem("validate_check_raised", exercise=exercise.name, check=c.name, error=str(c.message.params.get("error")))
         for c in result.checks
         if isinstance(c.message, Msg) and c.message.key == "check_error"
     ]
-    return "; ".join(found)
+    return Problems(found)
 
 
 def check_reference(exercise: Exercise, seed: int) -> str:
     """The reference pasted over the stub in place (in a temporary copy) scores full marks."""
     if exercise.reference_path is None:
-        return "no reference solution"
+        return Problem("validate_no_reference_short")
     with tempfile.TemporaryDirectory(prefix="grade-validate-") as tmp:
         copy = in_place(exercise, exercise.reference_path, Path(tmp))
         result = grade_quietly(copy, copy.stub_path, seed)
@@ -258,12 +292,12 @@ def check_reference(exercise: Exercise, seed: int) -> str:
         return ""
     if result.checks and all(c.status == "not_attempted" for c in result.checks):
         if exercise.fingerprints is not None and fingerprints(read_source(exercise.reference_path)) == exercise.fingerprints:
-            return "reference not written yet: it equals the stub's fingerprints"
-        return "reference not written yet (it still raises NotImplementedError or equals the stub)"
+            return Problem("validate_reference_is_stub")
+        return Problem("validate_reference_unwritten")
     graded_apart = grade_quietly(exercise, exercise.reference_path, seed)  # in place only, or the reference itself?
     if graded_apart.passed and graded_apart.score == graded_apart.max_score:
-        return "the reference scores full marks from solutions/ but not pasted in place over the stub: " + failures(result)
-    return "reference does not score full marks: " + failures(result)
+        return Problem("validate_reference_only_apart", failures=both_failures(result))
+    return Problem("validate_reference_not_full", failures=both_failures(result))
 
 
 def check_stub(exercise: Exercise, seed: int) -> str:
@@ -272,9 +306,9 @@ def check_stub(exercise: Exercise, seed: int) -> str:
         return errors
     if result.score == 0 and all(c.status == "not_attempted" for c in result.checks):
         return ""
-    return "stub should score 0 with every check 'not attempted': " + ", ".join(
+    return Problem("validate_stub_scores", checks=", ".join(
         f"{c.name}={c.status}" for c in result.checks if c.status != "not_attempted" or c.points
-    )
+    ))
 
 
 def check_sample(exercise: Exercise, sample: Sample, seed: int) -> str:
@@ -283,38 +317,43 @@ def check_sample(exercise: Exercise, sample: Sample, seed: int) -> str:
     if errors := check_errors(exercise, result):
         return errors
     if sample.kind == "correct":
-        return "" if result.passed else "correct submission fails: " + failures(result)
+        return "" if result.passed else Problem("validate_correct_fails", failures=both_failures(result))
     by_name = {c.name: c for c in result.checks}
     if result.passed:
-        return "wrong submission passes every check"
+        return Problem("validate_wrong_passes")
     unknown = [n for n in sample.expect_fail if n not in by_name]
     if unknown:
-        return f"expect-fail names unknown checks: {', '.join(unknown)}"
+        return Problem("validate_unknown_expected", names=", ".join(unknown))
     passing = [n for n in sample.expect_fail if by_name[n].passed]
     if passing:
-        return f"expected to fail {', '.join(passing)}, which passed"
+        return Problem("validate_expected_fail_passed", names=", ".join(passing))
     if sample.expect_message:
         texts = [by_name[n].output("en") for n in sample.expect_fail] or [c.output("en") for c in result.checks]
         if not any(sample.expect_message.lower() in t.lower() for t in texts):
-            return f"no failing check says {sample.expect_message!r}"
+            return Problem("validate_message_missing", text=repr(sample.expect_message))
     return ""
 
 
-def failures(result: ExerciseResult) -> str:
-    return "; ".join(f"{c.name}: {c.output('en')[:200]}" for c in result.checks if not c.passed) or (
-        tr(result.problem, "en") if result.problem else "no checks"
+def failures(result: ExerciseResult, lang: str = "en") -> str:
+    return "; ".join(f"{c.name}: {c.output(lang)[:200]}" for c in result.checks if not c.passed) or (
+        tr(result.problem, lang) if result.problem else tr(Msg("validate_no_checks"), lang)
     )
+
+
+def both_failures(result: ExerciseResult) -> dict[str, str]:
+    """:func:`failures` in every language (a message parameter rendered in the message's language)."""
+    return {lang: failures(result, lang) for lang in LANGS}
 
 
 def validate_static(catalog: Catalog, exercise: Exercise) -> list[Finding]:
     """The findings that need no grading (`grade validate --static`, and the refusal of `grade release`)."""
     findings = [
         Finding(exercise.name, "metadata", not (p := check_metadata(exercise) + question_key_problems(exercise)),
-                "; ".join(p)),
-        Finding(exercise.name, "placeholders", not (p := placeholder_problems(exercise)), "; ".join(p)),
+                Problems(p)),
+        Finding(exercise.name, "placeholders", not (p := placeholder_problems(exercise)), Problems(p)),
     ]
     if exercise.kind == "exercise":
-        findings.append(Finding(exercise.name, "samples", not (p := sample_problems(catalog, exercise)), "; ".join(p)))
+        findings.append(Finding(exercise.name, "samples", not (p := sample_problems(catalog, exercise)), Problems(p)))
         findings.append(Finding(exercise.name, "fingerprints", not (f := fingerprint_problem(exercise)), f))
     return findings
 
