@@ -23,7 +23,9 @@ def catalog():
 
 def run_grade(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `grade` as a student would, in a separate process."""
-    full_env = {**os.environ, "GRADE_ROOT": str(ROOT), "NO_COLOR": "1", **(env or {})}
+    # the machine's locale never decides a test's language: English unless the test says otherwise
+    inherited = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "GRADE_LANG")}
+    full_env = {**inherited, "LANG": "C.UTF-8", "GRADE_ROOT": str(ROOT), "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "grader", *args],
         cwd=cwd or ROOT,
