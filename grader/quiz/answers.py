@@ -59,18 +59,18 @@ def text_forms(value: str) -> set[str]:
 def parse_number(raw: Any, qid: str = "?") -> float:
     """``1010``, ``"1,010"``, ``"1 010"``, ``"1.01e3"`` are all 1010.0."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_numeric")), got=type(raw).__name__))
+        raise AnswerError(text("quiz_bad_type", qid=qid, expected=both(Msg("quiz_expected_numeric")), got=type(raw).__name__))
     if isinstance(raw, str):
         s = unicodedata.normalize("NFKC", raw).strip().lower().replace("\u2212", "-")
         s = re.sub(r"[\s_]", "", s)
         if _GROUPED.fullmatch(s):
             s = s.replace(",", "")
         if not _NUMBER.fullmatch(s):
-            raise AnswerError(text("not_number", qid=qid, raw=raw))
+            raise AnswerError(text("quiz_not_number", qid=qid, raw=raw))
         raw = s
     value = float(raw)
     if not math.isfinite(value):
-        raise AnswerError(text("not_number", qid=qid, raw=raw))
+        raise AnswerError(text("quiz_not_number", qid=qid, raw=raw))
     return value
 
 
@@ -83,16 +83,16 @@ def parse_answer(question: Question, raw: Any) -> Any:
         return parse_number(raw, qid)
     if question.kind == "text":
         if not isinstance(raw, str):
-            raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_text")), got=type(raw).__name__))
+            raise AnswerError(text("quiz_bad_type", qid=qid, expected=both(Msg("quiz_expected_text")), got=type(raw).__name__))
         return raw.strip()
     if question.kind == "single":
         if not isinstance(raw, str):
-            raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_single")), got=type(raw).__name__))
+            raise AnswerError(text("quiz_bad_type", qid=qid, expected=both(Msg("quiz_expected_single")), got=type(raw).__name__))
         return _choice_id(question, raw)
     if isinstance(raw, str):
         raw = [part for part in re.split(r"[,\s]+", raw) if part]
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
-        raise AnswerError(text("bad_type", qid=qid, expected=both(Msg("quiz_expected_multiple")), got=type(raw).__name__))
+        raise AnswerError(text("quiz_bad_type", qid=qid, expected=both(Msg("quiz_expected_multiple")), got=type(raw).__name__))
     return tuple(sorted({_choice_id(question, r) for r in raw}))
 
 
@@ -101,7 +101,7 @@ def _choice_id(question: Question, raw: str) -> str:
     for choice in question.choices:
         if wanted == normalise_text(choice.id) or any(wanted == normalise_text(t) for t in choice.text.values()):
             return choice.id
-    raise AnswerError(text("not_choice", qid=question.id, raw=raw, ids=", ".join(question.choice_ids())))
+    raise AnswerError(text("quiz_not_choice", qid=question.id, raw=raw, ids=", ".join(question.choice_ids())))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,8 +138,8 @@ def _line_of(source: str | None, key: str, after: str | None = None) -> int | No
 
 def _located(message: dict[str, str], path: str, line: int | None) -> dict[str, str]:
     if line is None:
-        return join_texts(text("in_file", path=path), message, sep=": ")
-    return join_texts(text("at_line", path=path, line=line), message, sep=": ")
+        return join_texts(text("quiz_in_file", path=path), message, sep=": ")
+    return join_texts(text("quiz_at_line", path=path, line=line), message, sep=": ")
 
 
 def parse_sheet(quiz: Quiz, raw: dict[str, Any], source: str | None = None, path: str = ANSWERS_FILE) -> AnswerSheet:
@@ -153,21 +153,21 @@ def parse_sheet(quiz: Quiz, raw: dict[str, Any], source: str | None = None, path
     for qid, value in raw.items():
         line = _line_of(source, qid)
         if qid not in ids:
-            sheet.problems[qid] = _located(text("unknown_question", qid=qid, ids=", ".join(ids)), path, line)
+            sheet.problems[qid] = _located(text("quiz_unknown_question", qid=qid, ids=", ".join(ids)), path, line)
             continue
         try:
             sheet.values[qid] = parse_answer(ids[qid], value)
         except AnswerError as exc:
             sheet.problems[qid] = _located(exc.message, path, line)
     if not isinstance(tries_raw, dict):
-        sheet.problems[TRIES_TABLE] = _located(text("bad_tries_table"), path, _line_of(source, TRIES_TABLE))
+        sheet.problems[TRIES_TABLE] = _located(text("quiz_bad_tries_table"), path, _line_of(source, TRIES_TABLE))
         return sheet
     for qid, value in tries_raw.items():
         line = _line_of(source, qid, after=TRIES_TABLE)
         if qid not in ids:
-            sheet.problems[f"{TRIES_TABLE}.{qid}"] = _located(text("unknown_question", qid=qid, ids=", ".join(ids)), path, line)
+            sheet.problems[f"{TRIES_TABLE}.{qid}"] = _located(text("quiz_unknown_question", qid=qid, ids=", ".join(ids)), path, line)
         elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            sheet.problems.setdefault(qid, _located(text("bad_tries", qid=qid, raw=json.dumps(value)), path, line))
+            sheet.problems.setdefault(qid, _located(text("quiz_bad_tries", qid=qid, raw=json.dumps(value)), path, line))
         elif sheet.values.get(qid) is not None:
             sheet.tries[qid] = value
     return sheet
@@ -185,9 +185,9 @@ def load_answers_toml(source: str, path: str = ANSWERS_FILE) -> dict[str, Any]:
         if number is not None and 0 < number <= len(lines):
             match = re.match(r'^\s*["\']?([\w.-]+)["\']?\s*=', lines[number - 1])
             qid = match.group(1) if match else None
-        message = text("bad_toml", path=path, error=str(exc))
+        message = text("quiz_bad_toml", path=path, error=str(exc))
         if qid:
-            message = join_texts(message, text("on_question", qid=qid), sep=" ")
+            message = join_texts(message, text("quiz_on_question", qid=qid), sep=" ")
         raise AnswersFileError([_located(message, path, number)]) from None
 
 
@@ -211,7 +211,7 @@ def read_answers_file(quiz: Quiz, path: Path) -> AnswerSheet:
     except FileNotFoundError:
         return AnswerSheet()
     except (OSError, UnicodeDecodeError):
-        raise AnswersFileError([text("no_answers_file", path=str(path))]) from None
+        raise AnswersFileError([text("quiz_no_answers_file", path=str(path))]) from None
     return read_answer_sheet(quiz, source, path.name)
 
 

@@ -21,7 +21,7 @@ def grade_missing(exercise: Any, options: Any) -> ExerciseResult:
 
 def _unreadable(quiz: Quiz, problem: dict[str, str], options: Any) -> ExerciseResult:
     """The file cannot be read at all: every question failed with the reason (never 'not attempted')."""
-    message = text("file_unreadable", problem=problem)
+    message = text("quiz_file_unreadable", problem=problem)
     checks = [CheckResult(q.id, q.title, 0.0, q.points, Status.FAILED, message) for q in quiz.questions]
     return ExerciseResult(quiz.name, quiz.exercise.title, checks, options.seed, options.lang, device="-",
                           hidden_run=True, hints=quiz.exercise.hints, problem=problem)
@@ -49,7 +49,7 @@ def grade_answers_file(exercise: Any, path: Any, options: Any) -> ExerciseResult
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            return _unreadable(quiz, text("no_answers_file", path=path.name), options)
+            return _unreadable(quiz, text("quiz_no_answers_file", path=path.name), options)
         try:
             sheet = read_answer_sheet(quiz, source, path.name)
         except AnswersFileError as exc:
@@ -61,5 +61,5 @@ def grade_answers_file(exercise: Any, path: Any, options: Any) -> ExerciseResult
             check.status = Status.FAILED
     result.notes = notes
     if sheet.problems:
-        result.problem = join_texts(text("answers_problems", path=path.name), *sheet.problems.values())
+        result.problem = join_texts(text("quiz_answers_problems", path=path.name), *sheet.problems.values())
     return result

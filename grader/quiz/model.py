@@ -31,10 +31,13 @@ DEFAULT_TRIES = {"single": 2, "multiple": 2, "numeric": 3, "text": 3}
 #: numeric and text answers lose half per wrong try (``[retry_factor]`` in exercise.toml).
 DEFAULT_RETRY_FACTOR = {"single": 0.0, "multiple": 0.0, "numeric": 0.5, "text": 0.5}
 GRID = 20  # grid points per tolerance in the hashed numeric scheme
+#: The message that names each kind of question.
+KIND_NAMES = {"single": "quiz_kind_single", "multiple": "quiz_kind_multiple", "numeric": "quiz_kind_numeric",
+              "text": "quiz_kind_text"}
 
 def text(key: str, **params: Any) -> dict[str, str]:
-    """A quiz message in every language."""
-    return both(Msg("quiz_" + key, **params))
+    """A quiz message (its full key, e.g. ``quiz_right``) in every language."""
+    return both(Msg(key, **params))
 
 
 def join_texts(*parts: dict[str, str] | None, sep: str = "\n") -> dict[str, str]:
@@ -78,10 +81,10 @@ class Question:
         if self.kind != "numeric":
             return None
         if self.abs_tol:
-            return text("tol_abs", tol=self.abs_tol)
+            return text("quiz_tol_abs", tol=self.abs_tol)
         if self.rel_tol:
-            return text("tol_rel", pct=round(self.rel_tol * 100, 6))
-        return text("tol_int" if self.integer else "tol_exact")
+            return text("quiz_tol_rel", pct=round(self.rel_tol * 100, 6))
+        return text("quiz_tol_int" if self.integer else "quiz_tol_exact")
 
     def full_prompt(self) -> dict[str, str]:
         return join_texts(self.prompt, self.tolerance_note(), sep=" ")
@@ -165,8 +168,9 @@ class RetryPolicy:
             groups.setdefault(self.factor[kind], []).append(kind)
         lines = []
         for value, kinds in groups.items():
-            names = {lang: ", ".join(text("kind_" + k)[lang] for k in kinds) for lang in LANGS}
-            key = {0.0: "policy_first_try", 0.5: "policy_halves", 1.0: "policy_free"}.get(value, "policy_factor")
+            names = {lang: ", ".join(text(KIND_NAMES[k])[lang] for k in kinds) for lang in LANGS}
+            key = {0.0: "quiz_policy_first_try", 0.5: "quiz_policy_halves", 1.0: "quiz_policy_free"}.get(
+                value, "quiz_policy_factor")
             message = text(key, factor=value)
             lines.append({lang: f"{names[lang]}: {message[lang]}" for lang in LANGS})
         return join_texts(*lines)
@@ -199,11 +203,11 @@ def multiple_fraction(picked: tuple[str, ...], right: set[str], all_ids: list[st
 
 def verdict_for(question: Question, fraction: float, explanation: dict[str, str] | None, picks: tuple[int, int, int] | None = None) -> QuestionVerdict:
     if fraction >= 1 - 1e-9:
-        return QuestionVerdict(1.0, "right", text("right"), explanation)
+        return QuestionVerdict(1.0, "right", text("quiz_right"), explanation)
     if picks is not None and fraction > 0:
         right, total, wrong = picks
-        return QuestionVerdict(fraction, "partial", text("partial", right=right, total=total, wrong=wrong))
-    return QuestionVerdict(0.0, "wrong", text("wrong"))
+        return QuestionVerdict(fraction, "partial", text("quiz_partial", right=right, total=total, wrong=wrong))
+    return QuestionVerdict(0.0, "wrong", text("quiz_wrong"))
 
 
 def numeric_close(value: float, answer: float, question: Question) -> bool:
@@ -218,8 +222,8 @@ def numeric_close(value: float, answer: float, question: Question) -> bool:
 # the quiz
 
 
-def _plural(key: str, n: float) -> str:
-    return key + ("_one" if n == 1 else "")
+def _plural(one: str, many: str, n: float) -> str:
+    return one if n == 1 else many
 
 
 @dataclass
@@ -241,7 +245,7 @@ class Quiz:
 
     def judge(self, question: Question, value: Any) -> QuestionVerdict:
         if value is None:
-            return QuestionVerdict(0.0, "unanswered", text("unanswered"))
+            return QuestionVerdict(0.0, "unanswered", text("quiz_unanswered"))
         return self.key.judge(question, value)
 
     def reveal(self, question: Question) -> dict[str, str] | None:
@@ -252,7 +256,7 @@ class Quiz:
 
     def header(self) -> dict[str, str]:
         """What the quiz header says about tries and points (both languages)."""
-        return join_texts(text("policy_intro"), self.policy.statement())
+        return join_texts(text("quiz_policy_intro"), self.policy.statement())
 
     def score(self, question: Question, verdict: QuestionVerdict, tries: int) -> float:
         """The points for ``verdict`` given on try ``tries``, after the retry policy."""
@@ -263,7 +267,8 @@ class Quiz:
         if verdict.status not in ("right", "partial") or tries <= 1:
             return None
         points = self.score(question, verdict, tries)
-        return text(_plural("retry_points", question.points), tries=tries, points=points, max=question.points)
+        key = _plural("quiz_retry_points_one", "quiz_retry_points", question.points)
+        return text(key, tries=tries, points=points, max=question.points)
 
     def check_result(self, question: Question, verdict: QuestionVerdict, tries: int = 1) -> CheckResult:
         """One question as a check: points after the retry policy, the explanation when it is unlocked."""
@@ -278,11 +283,11 @@ class Quiz:
         if explanation is None and verdict.status in ("wrong", "partial") and tries >= question.tries:
             explanation = self.reveal(question)
         if explanation:
-            message = join_texts(message, text("explanation", text=explanation))
+            message = join_texts(message, text("quiz_explanation", text=explanation))
         hint = None
         if status == Status.FAILED and verdict.status != "right":  # missed, not merely right on a later try
-            extra = question.hint or text("hint_review")
-            hint = text("hint_missed", i=self.number(question), title=question.title, hint=extra)
+            extra = question.hint or text("quiz_hint_review")
+            hint = text("quiz_hint_missed", i=self.number(question), title=question.title, hint=extra)
         return CheckResult(name=question.id, title=question.title, points=points, max_points=question.points,
                            status=status, message=message, hint=hint)
 

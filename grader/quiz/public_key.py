@@ -244,7 +244,7 @@ class HashedKey:
             plain = AESGCM(content).decrypt(blob[:12], blob[12:], hasher.aad("explanation"))
             return json.loads(plain.decode("utf-8"))
         except (InvalidTag, ValueError, KeyError, UnicodeDecodeError):
-            return text("key_damaged", path=self.path)
+            return text("quiz_key_damaged", path=self.path)
 
     def _match(self, question: Question, slow: str, fine: str = "") -> dict[str, str] | None | bool:
         """The explanation when (slow, fine) is an accepted answer; False when it is not."""
@@ -258,7 +258,7 @@ class HashedKey:
             blob = _unb64(record["wraps"][record["checks"].index(check)])
             content = AESGCM(_sha(b"wrap", k, fine.encode())).decrypt(blob[:12], blob[12:], hasher.aad("wrap"))
         except (InvalidTag, ValueError, IndexError):
-            return text("key_damaged", path=self.path)
+            return text("quiz_key_damaged", path=self.path)
         return self._open(hasher, record, content)
 
     def judge(self, question: Question, value: Any) -> QuestionVerdict:
@@ -288,5 +288,5 @@ class HashedKey:
         try:
             content = _unb64(record["reveal"])
         except ValueError:
-            return text("key_damaged", path=self.path)
+            return text("quiz_key_damaged", path=self.path)
         return self._open(self._hasher(question), record, content)

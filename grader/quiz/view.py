@@ -34,11 +34,17 @@ YES = ("y", "yes", "예", "네", "ㅇ", "응")
 
 
 def _v(key: str, lang: str, **params: Any) -> str:
-    return Msg("quiz_view_" + key, **params).render(lang)
+    """A message of the quiz session (its full key, e.g. ``quiz_view_saved``) in ``lang``."""
+    return Msg(key, **params).render(lang)
 
 
-def _n(key: str, n: float) -> str:
-    return key + ("_one" if n == 1 else "")
+def _n(one: str, many: str, n: float) -> str:
+    return one if n == 1 else many
+
+
+#: The prompt for each kind of question.
+ASK = {"single": "quiz_view_ask_single", "multiple": "quiz_view_ask_multiple", "numeric": "quiz_view_ask_numeric",
+       "text": "quiz_view_ask_text"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,7 +96,7 @@ class QuizSession:
             save_answers(self.quiz, self.path, self.values, self.tries)
         except OSError as exc:
             if not self.save_failed:
-                self.console.print(Text(_v("not_saved", self.lang, path=str(self.path), error=str(exc)), style="red"))
+                self.console.print(Text(_v("quiz_view_not_saved", self.lang, path=str(self.path), error=str(exc)), style="red"))
             self.save_failed = True
 
     def result(self, seconds: float = 0.0) -> ExerciseResult:
@@ -102,7 +108,7 @@ class QuizSession:
         lang, questions = self.lang, self.quiz.questions
         title = f"{self.quiz.exercise.id} · {tr(self.quiz.exercise.title, lang)}"
         total = sum(q.points for q in questions)
-        intro = Text(_v("intro", lang, n=len(questions), points=total))
+        intro = Text(_v("quiz_view_intro", lang, n=len(questions), points=total))
         intro.append("\n" + tr(self.quiz.header(), lang), style="dim")
         self.console.print(Panel(intro, title=title, title_align="left"))
         pending = {q.id: limit for q in questions if (limit := self._limit(q)) is not None}
@@ -110,7 +116,7 @@ class QuizSession:
             if not self._offer_retake(pending):
                 return self.result(time.monotonic() - start)
         elif len(pending) < len(questions):
-            self.console.print(Text(_v("resuming", lang, done=len(questions) - len(pending), n=len(questions)), style="cyan"))
+            self.console.print(Text(_v("quiz_view_resuming", lang, done=len(questions) - len(pending), n=len(questions)), style="cyan"))
         for i, question in enumerate(questions, 1):
             if question.id not in pending:
                 continue
@@ -118,7 +124,7 @@ class QuizSession:
                 self._ask_question(i, question, pending[question.id])
             except (EOFError, KeyboardInterrupt):
                 self.console.print()
-                self.console.print(Text(_v("saved", lang, id=self.quiz.exercise.id, path=self._where()), style="yellow"))
+                self.console.print(Text(_v("quiz_view_saved", lang, id=self.quiz.exercise.id, path=self._where()), style="yellow"))
                 return None
         self.shown = False
         return self.result(time.monotonic() - start)
@@ -137,16 +143,17 @@ class QuizSession:
 
         lang = self.lang
         result = self.result()
-        self.console.print(Text(_v("saved_result", lang, path=self._where()), style="cyan"))
+        self.console.print(Text(_v("quiz_view_saved_result", lang, path=self._where()), style="cyan"))
         self.console.print(ExerciseView(result, lang))
         self.shown = True
         missed = [q for q in self.quiz.questions if not self._verdict(q).right]
         if not missed:
-            self.console.print(Text(_v("all_right", lang), style="bold green"))
+            self.console.print(Text(_v("quiz_view_all_right", lang), style="bold green"))
             return False
-        self.console.print(Text(_v("retake_note", lang), style="dim"))
+        self.console.print(Text(_v("quiz_view_retake_note", lang), style="dim"))
         try:
-            reply = self.ask(_v(_n("retake", len(missed)), lang, n=len(missed)) + " (y/N) > ")
+            retake = _n("quiz_view_retake_one", "quiz_view_retake", len(missed))
+            reply = self.ask(_v(retake, lang, n=len(missed)) + " (y/N) > ")
         except (EOFError, KeyboardInterrupt):
             return False
         if reply.strip().lower() not in YES:
@@ -162,13 +169,14 @@ class QuizSession:
         for n, choice in enumerate(shown, 1):
             body.append(f"\n  {n}. {tr(choice.text, lang)}")
         left = limit - self.tries.get(question.id, 0)
-        header = _v("question", lang, i=i, n=len(self.quiz.questions),
-                    points=tr(text(_n("points", question.points), points=question.points), lang),
-                    tries=tr(text(_n("tries", left), n=left), lang))
+        header = _v("quiz_view_question", lang, i=i, n=len(self.quiz.questions),
+                    points=tr(text(_n("quiz_points_one", "quiz_points", question.points), points=question.points),
+                              lang),
+                    tries=tr(text(_n("quiz_tries_one", "quiz_tries", left), n=left), lang))
         self.console.print(Panel(body, title=header, title_align="left"))
         verdict: QuestionVerdict | None = None
         while self.tries.get(question.id, 0) < limit:
-            raw = self.ask(f"{_v('ask_' + question.kind, lang)} > ")
+            raw = self.ask(f"{_v(ASK[question.kind], lang)} > ")
             if not raw.strip():
                 continue
             try:
@@ -189,13 +197,14 @@ class QuizSession:
             if verdict.right:
                 break
             left = limit - self.tries[question.id]
-            self.console.print(Text(_v(_n("try_again", left), lang, left=left) if left else _v("no_tries", lang), style="dim"))
+            again = _n("quiz_view_try_again_one", "quiz_view_try_again", left)
+            self.console.print(Text(_v(again, lang, left=left) if left else _v("quiz_view_no_tries", lang), style="dim"))
         explanation = verdict.explanation if verdict is not None and verdict.right else self.quiz.reveal(question)
         if explanation:
             self.console.print(Panel(Text(tr(explanation, lang)), border_style="magenta", title_align="left",
-                                     title=tr(text("explanation_title"), lang)))
+                                     title=tr(text("quiz_explanation_title"), lang)))
         else:
-            self.console.print(Text(tr(text("locked"), lang), style="dim"))
+            self.console.print(Text(tr(text("quiz_locked"), lang), style="dim"))
 
     def _positions(self, question: Question, shown: list, raw: str) -> Any:
         """Numbers typed for choice questions become choice ids (the order shown is shuffled)."""
@@ -205,11 +214,11 @@ class QuizSession:
         if not tokens or not all(t.isdigit() for t in tokens):
             return raw if question.kind == "single" else tokens
         if not all(1 <= int(t) <= len(shown) for t in tokens):
-            raise AnswerError({lang: _v("not_in_range", lang, n=len(shown)) for lang in LANGS})
+            raise AnswerError({lang: _v("quiz_view_not_in_range", lang, n=len(shown)) for lang in LANGS})
         ids = [shown[int(t) - 1].id for t in tokens]
         if question.kind == "single":
             if len(ids) != 1:
-                raise AnswerError({lang: _v("ask_single", lang) for lang in LANGS})
+                raise AnswerError({lang: _v("quiz_view_ask_single", lang) for lang in LANGS})
             return ids[0]
         return ids
 
@@ -234,7 +243,7 @@ def _grade_file(quiz: Quiz, path: Path, seed: int, lang: str) -> ExerciseResult:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        raise AnswersFileError([text("no_answers_file", path=str(path))]) from None
+        raise AnswersFileError([text("quiz_no_answers_file", path=str(path))]) from None
     sheet = read_answer_sheet(quiz, source, str(path))
     if sheet.problems:
         raise AnswersFileError(list(sheet.problems.values()))
@@ -266,8 +275,8 @@ def quiz_command(catalog: Catalog, item: Exercise, *, answers: Path | None, form
         try:
             session = QuizSession(quiz, console, lang, path, seed)
         except AnswersFileError as exc:
-            head = tr(text("answers_problems", path=str(path)), lang)
-            fix = tr(text("fix_or_delete", path=str(path), id=item.id), lang)
+            head = tr(text("quiz_answers_problems", path=str(path)), lang)
+            fix = tr(text("quiz_fix_or_delete", path=str(path), id=item.id), lang)
             return _problem(errors, [head] + ["  - " + tr(p, lang) for p in exc.problems] + [fix])
         result = session.run()
         if result is None:
@@ -278,7 +287,7 @@ def quiz_command(catalog: Catalog, item: Exercise, *, answers: Path | None, form
         try:
             result = _grade_file(quiz, path, seed, lang)
         except AnswersFileError as exc:
-            head = tr(text("answers_problems", path=str(path)), lang)
+            head = tr(text("quiz_answers_problems", path=str(path)), lang)
             return _problem(errors, [head] + ["  - " + tr(p, lang) for p in exc.problems])
     progress = Progress(catalog.root)
     progress.record(item.name, result.score, result.max_score, result.status)
