@@ -14,11 +14,19 @@ from typing import Iterator
 
 from grader import quiz
 from grader.catalog import Catalog, CatalogError, Exercise
-from grader.i18n import Msg, TextLike
+from grader.i18n import Msg, TextLike, register
 from grader.judge import Options, Oracle, Reporter, exercise_limits, grade
 from grader.results import AssignmentResult, CheckResult, ExerciseResult
 from grader.sandbox.launcher import forking_supported, zygote
 from grader.source import shipped, untouched
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "bad_zip": {
+        "ko": "제출 파일을 열 수 없습니다({path}): {error}",
+        "en": "Cannot open the submission {path}: {error}",
+    },
+})
 
 MAX_ZIP_FILES = 5000
 MAX_ZIP_BYTES = 500 * 1024 * 1024

@@ -18,7 +18,25 @@ from types import ModuleType
 from typing import Any, Callable
 
 from grader.errors import CatalogError  # noqa: F401  (defined in grader.errors, importable from here as before)
-from grader.i18n import LANGS, Msg
+from grader.i18n import LANGS, Msg, register
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    # command line
+    "unknown_exercise": {
+        "ko": "'{name}'에 해당하는 연습 문제가 없습니다. `grade list`로 목록을 보세요.",
+        "en": "No exercise called '{name}'. See `grade list`.",
+    },
+    "did_you_mean": {
+        "ko": "'{name}'에 해당하는 연습 문제가 없습니다. 혹시 {suggestions}인가요? 전체 목록은 `grade list`로 볼 수 있습니다.",
+        "en": "No exercise called '{name}'. Did you mean {suggestions}? See `grade list` for all of them.",
+    },
+    "or": {"ko": " 또는 ", "en": " or "},
+    "ambiguous_exercise": {
+        "ko": "'{name}'에 해당하는 연습 문제가 여러 개입니다: {matches}",
+        "en": "'{name}' matches several exercises: {matches}",
+    },
+})
 
 META_FILE = "exercise.toml"
 PUBLIC_CHECKS = "checks.py"

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 import sys
 from typing import Any
 
-from grader.i18n import Msg, TextLike, tr
+from grader.i18n import Msg, TextLike, register, tr
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "likely_mistake": {"ko": "흔한 실수: {explanation}", "en": "Common mistake: {explanation}"},
+})
 
 _FORMATTER = {"float_kind": lambda v: f"{v:.4g}"}
 HIDDEN = object()  # stands for a value that must not be shown (hidden checks' expected values)

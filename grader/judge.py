@@ -13,13 +13,53 @@ from typing import TYPE_CHECKING
 from grader.catalog import Exercise
 from grader.errors import SubmissionMissing
 from grader.feedback import Advice, Code, Detail
-from grader.i18n import Msg, TextLike
+from grader.i18n import Msg, TextLike, register
 from grader.results import CheckResult, ExerciseResult
 from grader.sandbox import Limits, Session, Verdict
 from grader.source import read_source, shipped, syntax_problem, untouched
 if TYPE_CHECKING:
     from grader.checks import CheckSpec
 from grader.submission import Extracted, extract, loadable_path, remove_loadable
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "backend_not_supported": {
+        "ko": "이 연습은 {asked} 백엔드를 지원하지 않아 {used}에서 채점했습니다.",
+        "en": "This exercise does not run on {asked}; it was graded on {used}.",
+    },
+    "load_error": {
+        "ko": "파일을 불러오는 중 오류가 났습니다: {error}",
+        "en": "Your file failed to load: {error}",
+    },
+    "load_error_at": {
+        "ko": "파일을 불러오다가 {where}에서 오류가 났습니다: {error}",
+        "en": "Your file failed to load: {error} ({where})",
+    },
+    "where_line": {"ko": "{line}행", "en": "line {line}"},
+    "where_cell": {"ko": "{cell}번째 셀 {line}행", "en": "cell {cell}, line {line}"},
+    "help_module_not_found": {
+        "ko": "파이썬이 이 모듈을 찾지 못했습니다. import 줄의 철자를 확인하세요. 과제에는 수업에서 쓴 numpy와 TensorFlow/Keras만 있으면 됩니다.",
+        "en": "Python cannot find this module. Check the spelling of the import; the exercises need only what the lesson uses (numpy, TensorFlow/Keras).",
+    },
+    "help_import_error": {
+        "ko": "모듈에 그런 이름이 없습니다. 철자와 가져오는 위치를 확인하세요(예: from tensorflow import keras).",
+        "en": "That module has no such name. Check the spelling and where the name comes from (e.g. from tensorflow import keras).",
+    },
+    "help_name_error": {
+        "ko": "정의하기 전에 쓴 이름이 있거나 철자가 틀렸습니다. 함수 밖(파일의 맨 바깥)에 있는 코드는 파일을 불러올 때 바로 실행됩니다.",
+        "en": "A name is used before it is defined, or it is misspelled. Code outside functions runs as soon as the file loads.",
+    },
+    "help_attribute_error_at_load": {
+        "ko": "함수 밖에 있는 코드는 파일을 불러올 때 바로 실행되는데, 이 줄이 없는 속성을 씁니다. 철자를 확인하세요.",
+        "en": "Code outside functions runs as soon as the file loads, and this line uses an attribute that does not exist. Check the spelling.",
+    },
+    "exit_at_import": {
+        "ko": "파일을 불러오는 중 sys.exit({code})가 호출되었습니다.",
+        "en": "Your file called sys.exit({code}) while loading.",
+    },
+    "starting": {"ko": "채점 준비 중", "en": "Preparing"},
+    "grading": {"ko": "채점 중", "en": "Grading"},
+})
 
 
 BACKENDS = ("tensorflow", "jax", "torch")

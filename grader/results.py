@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from grader.feedback import Advice, Detail, Explanation, detail_text, explanation_key, has_table
-from grader.i18n import Msg, Text, TextLike, tr
+from grader.i18n import Msg, Text, TextLike, register, tr
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "mistake_see_above": {
+        "ko": "위에서 설명한 것과 같은 흔한 실수입니다.",
+        "en": "The same common mistake as explained above.",
+    },
+})
 
 
 class Status(StrEnum):

@@ -7,8 +7,22 @@ import time
 from pathlib import Path
 from typing import Any
 
+from grader.i18n import Msg, register, tr
 from grader.report.json_result import write_atomic
 from grader.results import Status
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "no_hints": {
+        "ko": "{id}에는 힌트가 없습니다. 문제 설명과 검사 결과의 메시지를 다시 읽어 보세요.",
+        "en": "{id} has no hints. Read the statement and the messages of the checks again.",
+    },
+    "hint_n": {"ko": "힌트 {i}/{n}", "en": "Hint {i}/{n}"},
+    "hint_more": {
+        "ko": "다음 힌트가 필요하면 한 번 더: {command}",
+        "en": "For the next hint, run it again: {command}",
+    },
+})
 
 STATE_FILE = ".grade_state.json"
 
@@ -64,8 +78,6 @@ class Progress:
 
     def hint_lines(self, exercise: str, hints: list, lang: str, command: str) -> list[str]:
         """The text of ``grade hint`` / ``hint("ex05")``: the next hint as ``Hint 2/3``, all of them once seen."""
-        from grader.i18n import Msg, tr
-
         short_id = exercise.split("_")[0]
         if not hints:
             return [tr(Msg("no_hints", id=short_id), lang)]

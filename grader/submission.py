@@ -15,8 +15,49 @@ from pathlib import Path
 from typing import Any
 
 from grader.feedback import Code
-from grader.i18n import Msg, TextLike
+from grader.i18n import Msg, TextLike, register
 from grader.source import read_source, syntax_problem
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "nb_wrong_exercise": {
+        "ko": "이 노트북은 {made_for} 문제용이라 {graded} 문제로 채점할 수 없습니다. {made_for_id} 문제로 채점하거나({command}), {graded_id} 문제의 노트북을 여세요.",
+        "en": "This notebook was made for {made_for}, not {graded}. Grade it as {made_for_id} ({command}), or open the notebook of {graded_id}.",
+    },
+    # notebooks
+    "nb_invalid_json": {
+        "ko": "노트북 파일 {path}의 내용이 올바른 JSON이 아닙니다({error}). 저장이 끝나지 않았거나 파일이 잘렸을 수 있습니다. Jupyter나 Colab에서 다시 저장(파일 → .ipynb 다운로드)하세요.",
+        "en": "The notebook {path} is not valid JSON ({error}). It may be cut short or half-saved; save it again from Jupyter or Colab (File → Download .ipynb).",
+    },
+    "nb_bad_version": {
+        "ko": "노트북 {path}의 nbformat 버전이 {version}입니다. 채점기는 버전 4 노트북을 읽습니다. Jupyter나 Colab에서 열어 다시 저장하세요.",
+        "en": "The notebook {path} has nbformat version {version}; the grader reads version 4 notebooks. Open it in Jupyter or Colab and save it again.",
+    },
+    "nb_unreadable": {
+        "ko": "노트북 {path}의 구조를 읽을 수 없습니다: {error}",
+        "en": "The notebook {path} has a structure the grader cannot read: {error}",
+    },
+    "nb_cell_syntax": {
+        "ko": "{cell}번째 셀 {line}행에 문법 오류가 있습니다: {msg}",
+        "en": "Syntax error in cell {cell}, line {line}: {msg}",
+    },
+    "nb_untagged": {
+        "ko": "'{tag}' 태그가 붙은 답안 셀이 없어 모든 코드 셀을 채점했습니다. 제공된 노트북의 답안 셀에 답을 쓰면 더 정확하게 채점됩니다.",
+        "en": "No answer cell tagged '{tag}' was found, so every code cell was graded. Writing in the answer cell of the provided notebook grades more reliably.",
+    },
+    "nb_magics_removed": {
+        "ko": "파이썬이 아닌 셸/매직 줄 {n}개를 빼고 채점했습니다(셀 번호: 줄): {lines}",
+        "en": "Left out {n} shell/magic {n|line|lines} that {n|is|are} not Python (cell: line): {lines}",
+    },
+    "nb_cells_skipped": {
+        "ko": "이 문제는 함수만 채점하므로, 최상위에서 모델을 학습하거나 그래프를 그리는 셀(줄)은 실행하지 않았습니다: {cells}",
+        "en": "This exercise grades functions only, so cells (or lines) that train a model or draw plots at top level were not run: {cells}",
+    },
+    "nb_quiz_not_literal": {
+        "ko": "{cell}번째 셀(문항 {qid})의 answer는 계산식이 아닌 값(문자열, 숫자, 리스트)이어야 합니다. 답하지 않은 것으로 처리했습니다.",
+        "en": "In cell {cell} (question {qid}), answer must be a plain value (a string, a number, a list), not an expression; it counts as unanswered.",
+    },
+})
 
 #: The tag of the cells holding the answer (cell metadata "tags", kept by Jupyter and Colab).
 ANSWER_TAG = "answer"

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from grader.catalog import Catalog, CatalogError
-from grader.i18n import LANGS, MESSAGES, default_lang
+from grader.i18n import LANGS, all_messages, default_lang
 from tests.conftest import ROOT, run_grade
 
 REFERENCE = ROOT / "solutions" / "ex05_losses" / "losses.py"
@@ -149,7 +149,7 @@ def test_default_language_follows_the_locale(env, lang):
 
 
 def test_every_message_exists_in_both_languages():
-    for key, texts in MESSAGES.items():
+    for key, texts in all_messages().items():
         assert set(texts) == set(LANGS), key
         assert all(texts[lang].strip() for lang in LANGS), key
         fields = {lang: sorted(re.findall(r"{(\w+)", texts[lang])) for lang in LANGS}

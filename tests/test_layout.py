@@ -9,6 +9,7 @@ import of each package above it too (not of the importer's own packages, which a
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -18,11 +19,7 @@ GRADER = ROOT / "grader"
 #: Longest module, in lines.
 MAX_LINES = 500
 #: Modules allowed to be longer, and why.
-LONG_MODULES = {
-    # All of the user-facing text of the grader, both languages, one dictionary: it is to be split so that the
-    # messages live beside the code that uses them (issue 12), and then this entry goes.
-    "grader.i18n",
-}
+LONG_MODULES: set[str] = set()
 #: Cycles allowed for now, each a set of modules, and why.
 KNOWN_CYCLES: list[set[str]] = []
 
@@ -149,3 +146,34 @@ def test_every_package_says_what_it_is_in_one_line():
         if not lines or not lines[0].strip() or (len(lines) > 1 and lines[1].strip()):
             bad.append(module)
     assert not bad, f"packages without a one-line summary (a first line, then a blank line or nothing): {bad}"
+
+
+def test_every_message_key_used_is_defined_once_beside_its_code():
+    # messages live in the module that shows them (grader.i18n keeps the shared ones): gather them all, then
+    # every key written in a Msg(...) or a quiz text(...) call must be one of them, and defined in one place only
+    from grader.i18n import all_messages
+
+    messages = all_messages()
+    sources = [p for folder in ("grader", "exercises", "solutions") for p in (ROOT / folder).rglob("*.py")]
+    used = set()
+    definitions: dict[str, int] = {}
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        used.update(re.findall(r"""\b(?:Msg|text|_v)\(\s*["']([a-z][a-z0-9_]*)["']""", text))
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("register", "update")
+                    and node.args and isinstance(node.args[0], ast.Dict)):
+                for key in node.args[0].keys:
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value in messages:
+                        definitions[key.value] = definitions.get(key.value, 0) + 1
+        if path.name == "i18n.py":
+            for node in ast.walk(tree):
+                if isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Dict):
+                    for key in node.value.keys:
+                        if isinstance(key, ast.Constant) and key.value in messages:
+                            definitions[key.value] = definitions.get(key.value, 0) + 1
+    assert used, "the scan found no message keys"
+    assert sorted(used - set(messages)) == [], "keys used but defined nowhere"
+    assert sorted(k for k, n in definitions.items() if n > 1) == [], "keys defined twice"
+    assert set(messages) <= set(definitions), sorted(set(messages) - set(definitions))

@@ -37,9 +37,25 @@ from grader.checks.calls import call_label, stub_of
 from grader.checks.core import EXPORT, Handle, Incorrect, NotAttempted, Outcome, _kind, judge_key, secret_seed
 from grader.checks.expect import Expectations
 from grader.feedback import Code, Detail, Explanation
-from grader.i18n import Msg
+from grader.i18n import Msg, register
 from grader.report.curves import recorded
 from grader.sandbox import Missing, Session, StudentRaised
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "raised": {
+        "ko": "`{call}` 실행 중 예외가 발생했습니다: {error}",
+        "en": "`{call}` raised an exception: {error}",
+    },
+    "missing_function": {
+        "ko": "파일에서 `{name}`의 정의를 찾지 못했습니다. 이름을 바꾸거나 지우지 않았는지 확인하세요.",
+        "en": "`{name}` is missing from your file. Did you rename or delete it?",
+    },
+    "training_failed": {
+        "ko": "학습 중 오류가 났습니다: {error}",
+        "en": "Training failed: {error}",
+    },
+})
 
 
 @dataclass

@@ -22,7 +22,19 @@ import numpy as np
 from grader.checks.calls import bound_inputs, call_label, stub_of
 from grader.checks.core import PROBE, Incorrect, Mistake, _is_numeric, _kind, close, layer_text
 from grader.feedback import HIDDEN, Detail, Explanation, LayerDiff, NumTable, Row, describe_input, format_value
-from grader.i18n import Msg, Text, TextLike
+from grader.i18n import Msg, Text, TextLike, register
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "not_finite": {
+        "ko": "`{call}`의 결과에 inf 또는 nan이 있습니다. 0으로 나누기, log(0), 큰 수의 exp가 없는지 확인하세요.",
+        "en": "`{call}` returned inf or nan. Look for a division by zero, log(0) or exp of a large number.",
+    },
+    "param_count": {
+        "ko": "전체 파라미터 수가 {got:,}입니다. {expected:,}이어야 합니다.",
+        "en": "The model has {got:,} parameters; expected {expected:,}.",
+    },
+})
 
 _UNSET: Any = object()
 

@@ -18,8 +18,16 @@ from typer.core import TyperGroup
 
 from grader.catalog import Catalog, find_root
 from grader.errors import GraderError
-from grader.i18n import Msg, default_lang, tr
+from grader.i18n import Msg, default_lang, register, tr
 from grader.report.console import make_console
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "unconfined_refused": {
+        "ko": "이 컴퓨터에서는 학생 코드를 격리할 수 없습니다({missing}). 그래도 채점하려면 --allow-unconfined 옵션을 주세요.",
+        "en": "Student code cannot be confined on this machine ({missing} missing). Pass --allow-unconfined to grade anyway.",
+    },
+})
 
 CHECK_COMMAND = "check"
 

@@ -8,8 +8,22 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import BackendOpt, Device, LangOpt, _catalog, _lang, _usage_error, app, require_boundary
-from grader.i18n import Msg, tr
+from grader.i18n import Msg, register, tr
 from grader.report.console import make_console
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "batch_summary_title": {
+        "ko": "학생 {students}명 · 평균 {mean:.2f} · 중앙값 {median:.2f} / {max_score:g}",
+        "en": "{students} students · mean {mean:.2f} · median {median:.2f} / {max_score:g}",
+    },
+    "batch_col_passed": {"ko": "통과 비율", "en": "passed"},
+    "batch_graded": {"ko": "{id} 채점 완료", "en": "graded {id}"},
+    "batch_scheduler_failed": {
+        "ko": "--scheduler {scheduler}: 클러스터에서 채점할 수 없습니다: {error}",
+        "en": "--scheduler {scheduler}: {error}",
+    },
+})
 
 
 @app.command("batch")

@@ -12,8 +12,53 @@ import typer
 from grader.catalog import CatalogError
 from grader.cli.app import BackendOpt, LangOpt, _catalog, _lang, _usage_error, app
 from grader.cli.classes import write_class_report
-from grader.i18n import Msg, tr
+from grader.i18n import Msg, register, tr
 from grader.report.console import make_console
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "release_refused": {
+        "ko": "학생용 배포본을 만들지 않았습니다. 검증을 통과하지 못한 연습 문제가 {n}개 있습니다:\n{problems}\n"
+              "고친 뒤 `grade validate --static`으로 확인하세요. 초안인 채로 내보내려면 --allow-draft를 붙이세요.",
+        "en": "The student release was not written: {n} {n|exercise fails|exercises fail} validation:\n{problems}\n"
+              "Fix {n|it|them} and check with `grade validate --static`, or add --allow-draft to release "
+              "{n|it as a draft|them as drafts}.",
+    },
+    "autograder_refused": {
+        "ko": "오토그레이더를 만들지 않았습니다. 검증을 통과하지 못한 연습 문제가 {n}개 있습니다:\n{problems}\n"
+              "고친 뒤 `grade validate --static`으로 확인하세요. 초안인 채로 포함하려면 --allow-draft를 붙이세요.",
+        "en": "The autograder was not written: {n} {n|exercise fails|exercises fail} validation:\n{problems}\n"
+              "Fix {n|it|them} and check with `grade validate --static`, or add --allow-draft to include "
+              "{n|it as a draft|them as drafts}.",
+    },
+    "drafts_included": {
+        "ko": "--allow-draft: 검증을 통과하지 못한 연습 문제도 포함했습니다: {names}",
+        "en": "--allow-draft: included exercises that fail validation: {names}",
+    },
+    "validate_fixed": {
+        "ko": "{name}: {file}의 지문을 {name}/stub.lock에 썼습니다",
+        "en": "{name}: fingerprints of {file} written to {name}/stub.lock",
+    },
+    "validate_running": {"ko": "grade validate: 검증하는 중 ...", "en": "grade validate ..."},
+    "validate_col_exercise": {"ko": "연습 문제", "en": "exercise"},
+    "validate_col_what": {"ko": "검사 항목", "en": "what"},
+    "validate_col_ok": {"ko": "결과", "en": "ok"},
+    "validate_col_problem": {"ko": "문제점", "en": "problem"},
+    "validate_what_metadata": {"ko": "메타데이터", "en": "metadata"},
+    "validate_what_placeholders": {"ko": "남은 자리표시자", "en": "placeholders"},
+    "validate_what_samples": {"ko": "예시 제출물", "en": "samples"},
+    "validate_what_fingerprints": {"ko": "지문 (stub.lock)", "en": "fingerprints"},
+    "validate_what_reference": {"ko": "정답을 제자리에 붙여 채점", "en": "reference in place"},
+    "validate_what_stub": {"ko": "손대지 않은 stub", "en": "stub"},
+    "validate_what_quiz": {"ko": "퀴즈", "en": "quiz"},
+    "validate_what_questions": {"ko": "문항", "en": "questions"},
+    "validate_what_key": {"ko": "정답 키", "en": "key"},
+    "validate_what_answers_template": {"ko": "답안 양식", "en": "answers_template"},
+    "validate_summary": {
+        "ko": "{items}개 항목, 문제 {problems}개",
+        "en": "{items} {items|item|items}, {problems} {problems|problem|problems}",
+    },
+})
 
 
 @app.command("report")

@@ -16,9 +16,59 @@ from grader.catalog import Catalog, CatalogError, Exercise, find_root
 from grader.errors import GraderError, SubmissionMissing
 from grader.cli.app import (CHECK_COMMAND, BackendOpt, Device, Format, LangOpt, _catalog, _lang, _usage_error, app,
                             require_boundary)
-from grader.i18n import Msg, tr
+from grader.i18n import Msg, register, tr
 from grader.instructor.samples import is_patch_sample, submission_file
 from grader.report.console import make_console
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "watch_start": {
+        "ko": "{path} 파일을 지켜봅니다. 저장할 때마다 {id} 문제를 다시 채점합니다. 멈추려면 Ctrl+C를 누르세요.",
+        "en": "Watching {path}: {id} is graded again every time you save it. Ctrl+C stops.",
+    },
+    "watch_waiting": {
+        "ko": "저장을 기다리는 중… (멈추려면 Ctrl+C)",
+        "en": "Waiting for you to save… (Ctrl+C stops)",
+    },
+    "watch_passed": {
+        "ko": "{id} 통과! 계속 지켜봅니다. 다음 문제: `grade watch {next}`",
+        "en": "{id} passes! Still watching. Next exercise: `grade watch {next}`",
+    },
+    "watch_quiz": {
+        "ko": "grade watch는 연습 문제(ex..)를 위한 명령입니다. 퀴즈는 이렇게 푸세요: grade {id}",
+        "en": "grade watch is for exercises (ex..). Take a quiz with: grade {id}",
+    },
+    "watch_stopped": {"ko": "지켜보기를 멈췄습니다.", "en": "Stopped watching."},
+    "watch_unavailable": {
+        "ko": "grade watch에는 watchfiles 패키지가 필요합니다: pip install watchfiles",
+        "en": "grade watch needs the watchfiles package: pip install watchfiles",
+    },
+    "next_exercise": {
+        "ko": "다음 문제: {id} · {title}  →  `grade {id}` (막히면 `grade hint {id}`)",
+        "en": "Next: {id} · {title}  →  `grade {id}` (stuck? `grade hint {id}`)",
+    },
+    "all_done": {
+        "ko": "모든 문제를 통과했습니다. 수고했어요!",
+        "en": "Every exercise passes. Well done!",
+    },
+    "min_score_failed": {
+        "ko": "점수 {percent:.1f}%가 최소 점수 {min:g}%보다 낮습니다.",
+        "en": "Score {percent:.1f}% is below the minimum {min:g}%.",
+    },
+    "no_gpu": {
+        "ko": "--device gpu를 요청했지만 GPU가 보이지 않습니다.",
+        "en": "--device gpu was asked for, but no GPU is visible.",
+    },
+    "col_best": {"ko": "최고 점수", "en": "Best"},
+    "col_last": {"ko": "마지막 채점", "en": "Last graded"},
+    "col_tf": {"ko": "TensorFlow", "en": "TensorFlow"},
+    "progress_title": {"ko": "진행 상황", "en": "Progress"},
+    "exercises_title": {"ko": "연습 문제", "en": "Exercises"},
+    "patch_sample_graded": {
+        "ko": "{path}는 '# patch: reference' 예시 제출물입니다: 정답({reference})에 이 패치를 적용해 채점합니다.",
+        "en": "{path} is a '# patch: reference' sample: grading the reference ({reference}) with it applied.",
+    },
+})
 
 
 @app.callback(invoke_without_command=True)

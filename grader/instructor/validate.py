@@ -32,6 +32,7 @@ from grader.judge import Options, Reporter, grade
 from grader.quiz.validate import validate_quiz
 from grader.results import ExerciseResult, Finding
 from grader.source import fingerprints, lock_text, read_lock, read_source
+import grader.instructor.validate_messages  # noqa: F401 - registers this module's messages
 
 class Problem(str):
     """One problem `grade validate` found: its English text (a plain ``str``, so lists of problems read, join and

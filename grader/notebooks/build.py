@@ -19,10 +19,50 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader.catalog import Catalog, Exercise
-from grader.i18n import Msg, tr
+from grader.i18n import Msg, register, tr
 from grader.quiz.model import QUESTIONS_FILE, parse_questions
 from grader.source import read_source
 from grader.submission import ANSWER_TAG, QUESTION_TAG
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "nb_answer_here": {
+        "ko": "## 답안\n아래 셀(태그 `answer`)의 `# [[YOUR CODE]]` 부분을 채우세요. 채점기는 이 셀만 읽으므로, 답에 필요한 import와 도우미 함수도 이 셀에 두세요. 셀을 옮기거나 새 셀을 추가해도 괜찮습니다.",
+        "en": "## Your answer\nFill in the `# [[YOUR CODE]]` parts of the cell below (tagged `answer`). The grader reads only this cell, so keep the imports and helper functions your answer needs in it. Moving cells or adding new ones is fine.",
+    },
+    "nb_scratch_here": {
+        "ko": "## 연습 공간\n자유롭게 시험해 보세요. 이 셀은 채점하지 않습니다.",
+        "en": "## Scratch space\nTry things out here. This cell is not graded.",
+    },
+    "nb_check_here": {
+        "ko": "## 채점\n노트북을 먼저 저장(Ctrl+S)한 뒤 아래 셀을 실행하세요. 채점기는 디스크에 저장된 노트북의 답안 셀을 읽습니다.",
+        "en": "## Check your answer\nSave the notebook first (Ctrl+S), then run the cell below. The grader reads the answer cells of the notebook saved on disk.",
+    },
+    "nb_install_comment": {
+        "ko": "채점기(grader)가 없을 때만 설치합니다(예: Colab). 이미 설치되어 있으면 아무 일도 하지 않습니다.",
+        "en": "Installs the grader only when it is missing (e.g. on Colab); does nothing when it is already installed.",
+    },
+    "nb_install_course": {
+        "ko": "강사가 알려 준 과제 저장소(git URL, `grade release`로 만든 학생용 과제) 또는 그 폴더",
+        "en": "the course's student release (made by `grade release`): its git URL from your instructor, or its folder",
+    },
+    "nb_install_missing": {
+        "ko": "채점기가 설치되어 있지 않고 COURSE도 비어 있어 아무것도 설치하지 않았습니다. 과제 폴더에서 Jupyter를 실행하거나(. .venv/bin/activate 후 jupyter lab), 강사에게 과제 저장소의 git URL을 받아 이 셀의 COURSE에 넣고 다시 실행하세요.",
+        "en": "The grader is not installed here and COURSE is empty, so nothing was installed. Start Jupyter from the course folder (. .venv/bin/activate, then jupyter lab), or ask your instructor for the course's git URL, put it in COURSE in this cell and run it again.",
+    },
+    "nb_hint_comment": {
+        "ko": "막히면: hint(\"{id}\", lang=\"{lang}\")를 실행할 때마다 힌트가 하나씩 더 나옵니다.",
+        "en": "Stuck? Each run of hint(\"{id}\", lang=\"{lang}\") shows one more hint.",
+    },
+    "nb_scratch_comment": {
+        "ko": "연습 공간: 채점하지 않습니다.",
+        "en": "Scratch space: not graded.",
+    },
+    "nb_quiz_answer_here": {
+        "ko": "아래 셀(태그 `answer`, `question:{qid}`)에 답을 쓰세요.",
+        "en": "Write your answer in the cell below (tagged `answer`, `question:{qid}`).",
+    },
+})
 
 #: Where the install cell gets the grader: the course's student release made by `grade release`, as a git URL
 #: (cloned) or a folder; `grade notebooks --course`. Empty: the cell says what to do instead of installing anything.

@@ -19,8 +19,24 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.i18n import LANGS, Msg, TextLike, default_lang, tr
+from grader.i18n import LANGS, Msg, TextLike, default_lang, register, tr
 from grader.notebooks.read import find_open_notebook, ipython_shell, not_saved
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "nb_not_saved": {
+        "ko": "디스크에 저장된 노트북이 마지막으로 실행한 답안 셀과 다릅니다. 먼저 저장(Ctrl+S)한 뒤 다시 채점하세요. 아래 결과는 저장된 버전의 채점 결과입니다.",
+        "en": "The notebook on disk differs from the answer cell you last ran. Save it first (Ctrl+S), then check again. The result below grades the saved version.",
+    },
+    "nb_not_found": {
+        "ko": "{folder}에서 {exercise}의 노트북을 찾지 못했습니다. 경로를 직접 알려 주세요: check(\"{id}\", \"내_노트북.ipynb\")",
+        "en": "Could not find the notebook of {exercise} in {folder}. Pass its path: check(\"{id}\", \"my_notebook.ipynb\")",
+    },
+    "nb_check_failed": {
+        "ko": "채점기를 실행하지 못했습니다: {error}",
+        "en": "The grader could not run: {error}",
+    },
+})
 
 #: How rich formats its HTML for Jupyter (the same as rich.jupyter).
 HTML_FORMAT = (

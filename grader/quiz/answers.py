@@ -21,10 +21,61 @@ from typing import Any
 
 import tomli_w
 
-from grader.i18n import Msg, both
+from grader.i18n import Msg, both, register
 from grader.errors import AnswerError, AnswersFileError
 from grader.quiz.model import ANSWERS_FILE, Question, Quiz, join_texts, text
 from grader.report.json_result import write_atomic
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "quiz_not_number": {
+        "ko": "문항 '{qid}': '{raw}'은(는) 숫자로 읽을 수 없습니다 (예: 1010, 1,010, 1.01e3).",
+        "en": "question '{qid}': cannot read '{raw}' as a number (e.g. 1010, 1,010, 1.01e3).",
+    },
+    "quiz_not_choice": {
+        "ko": "문항 '{qid}': '{raw}'은(는) 보기에 없습니다. 보기: {ids}",
+        "en": "question '{qid}': '{raw}' is not one of the choices: {ids}",
+    },
+    "quiz_bad_type": {
+        "ko": "문항 '{qid}': {expected}이(가) 필요한데 {got}이(가) 주어졌습니다.",
+        "en": "question '{qid}': expected {expected}, got {got}.",
+    },
+    "quiz_unknown_question": {
+        "ko": "'{qid}'라는 문항이 없습니다. 문항: {ids}",
+        "en": "there is no question '{qid}'. Questions: {ids}",
+    },
+    "quiz_bad_toml": {
+        "ko": "TOML 문법 오류: {error}",
+        "en": "not valid TOML: {error}",
+    },
+    "quiz_expected_single": {
+        "ko": "보기 id 하나(문자열)",
+        "en": "one choice id (a string)",
+    },
+    "quiz_expected_multiple": {
+        "ko": "보기 id의 리스트",
+        "en": "a list of choice ids",
+    },
+    "quiz_expected_numeric": {
+        "ko": "숫자",
+        "en": "a number",
+    },
+    "quiz_expected_text": {
+        "ko": "문자열",
+        "en": "a string",
+    },
+    "quiz_in_file": {"ko": "{path}", "en": "{path}"},
+    "quiz_at_line": {"ko": "{path} {line}번째 줄", "en": "{path}, line {line}"},
+    "quiz_on_question": {"ko": "(문항 '{qid}')", "en": "(question '{qid}')"},
+    "quiz_bad_tries_table": {
+        "ko": "[tries]는 `문항 id = 시도 번호` 꼴의 표여야 합니다.",
+        "en": "[tries] must be a table of `question id = try number`.",
+    },
+    "quiz_bad_tries": {
+        "ko": "문항 '{qid}'의 시도 번호 {raw}은(는) 1 이상의 정수여야 합니다.",
+        "en": "question '{qid}': the try number {raw} must be a whole number of at least 1.",
+    },
+})
 
 TRIES_TABLE = "tries"
 

@@ -13,6 +13,16 @@ from grader.quiz.model import QuestionVerdict, Quiz, join_texts, text
 from grader.results import CheckResult, ExerciseResult, Status
 from grader.submission import quiz_answers
 
+from grader.i18n import register, register  # noqa: E402
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "quiz_file_unreadable": {
+        "ko": "답안 파일을 읽을 수 없어 채점하지 못했습니다: {problem}",
+        "en": "The answers file could not be read, so this question was not graded: {problem}",
+    },
+})
+
 
 def grade_missing(exercise: Any, options: Any) -> ExerciseResult:
     """Every question 'not attempted' (the quiz is missing from a submission)."""

@@ -17,8 +17,89 @@ from typing import Any
 
 from grader.catalog import Exercise
 from grader.errors import CatalogError
-from grader.i18n import LANGS, Msg, both
+from grader.i18n import LANGS, Msg, both, register
 from grader.results import CheckResult, ExerciseResult, Status
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "quiz_right": {
+        "ko": "정답입니다.",
+        "en": "Right.",
+    },
+    "quiz_wrong": {
+        "ko": "틀렸습니다.",
+        "en": "Wrong.",
+    },
+    "quiz_partial": {
+        "ko": "부분 정답: 맞게 고른 것 {right}/{total}개, 잘못 고른 것 {wrong}개.",
+        "en": "Partly right: {right} of {total} right picks; wrong picks: {wrong}.",
+    },
+    "quiz_unanswered": {
+        "ko": "답하지 않았습니다.",
+        "en": "Not answered.",
+    },
+    "quiz_explanation": {
+        "ko": "해설: {text}",
+        "en": "Explanation: {text}",
+    },
+    "quiz_tol_abs": {
+        "ko": "(허용 오차 ±{tol:g})",
+        "en": "(tolerance ±{tol:g})",
+    },
+    "quiz_tol_rel": {
+        "ko": "(상대 오차 {pct:g}% 이내)",
+        "en": "(within {pct:g}% relative error)",
+    },
+    "quiz_tol_int": {
+        "ko": "(정수로 답하세요)",
+        "en": "(answer with an integer)",
+    },
+    "quiz_tol_exact": {
+        "ko": "(정확한 값)",
+        "en": "(exact value)",
+    },
+    # the retry policy, the answers file, the hashed key (issue 9)
+    "quiz_kind_single": {"ko": "객관식", "en": "single choice"},
+    "quiz_kind_multiple": {"ko": "복수 선택", "en": "multiple choice"},
+    "quiz_kind_numeric": {"ko": "수치", "en": "numeric"},
+    "quiz_kind_text": {"ko": "단답형", "en": "short text"},
+    "quiz_policy_intro": {
+        "ko": "채점 방식(기회를 모두 쓰면 해설을 보여 줍니다):",
+        "en": "Scoring (once your tries are used up, the explanation is shown):",
+    },
+    "quiz_policy_first_try": {
+        "ko": "첫 번째 시도에서 맞혀야 점수를 받습니다. 두 번째 시도부터는 맞혀도 0점이지만 해설은 볼 수 있습니다.",
+        "en": "full marks on the first try only; a later right answer scores 0 but still shows the explanation.",
+    },
+    "quiz_policy_halves": {
+        "ko": "틀릴 때마다 받을 수 있는 점수가 절반으로 줄어듭니다.",
+        "en": "each wrong try halves the points.",
+    },
+    "quiz_policy_free": {
+        "ko": "다시 시도해도 감점이 없습니다.",
+        "en": "retries cost nothing.",
+    },
+    "quiz_policy_factor": {
+        "ko": "틀릴 때마다 받을 수 있는 점수에 {factor:g}을(를) 곱합니다.",
+        "en": "each wrong try multiplies the points by {factor:g}.",
+    },
+    "quiz_retry_points": {
+        "ko": "{tries}번째 시도에서 낸 답이라 {points:g}/{max:g}점입니다.",
+        "en": "Given on try {tries}: {points:g} of {max:g} points.",
+    },
+    "quiz_retry_points_one": {
+        "ko": "{tries}번째 시도에서 낸 답이라 {points:g}/1점입니다.",
+        "en": "Given on try {tries}: {points:g} of 1 point.",
+    },
+    "quiz_hint_missed": {
+        "ko": "{i}번 문항({title})을 다시 살펴보세요. {hint}",
+        "en": "Look again at question {i} ({title}). {hint}",
+    },
+    "quiz_hint_review": {
+        "ko": "해설을 읽고 수업 자료에서 그 부분을 복습하세요.",
+        "en": "Read its explanation and review that part of the lesson.",
+    },
+})
 
 QUESTIONS_FILE = "questions.toml"
 KEY_FILE = "key.toml"

@@ -39,11 +39,19 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from grader.errors import CatalogError
-from grader.i18n import Msg
+from grader.i18n import Msg, register
 from grader.quiz.answers import normalise_text, text_forms
 from grader.quiz.model import (
     GRID, PUBLIC_FORMAT, Question, QuestionVerdict, Quiz, bilingual, multiple_fraction, numeric_close, text, verdict_for,
 )
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "quiz_key_damaged": {
+        "ko": "해설을 열 수 없습니다. {path}이(가) 손상되었거나 바뀌었으니 원래 파일을 다시 받으세요.",
+        "en": "The explanation cannot be opened: {path} is damaged or was changed; get the original file again.",
+    },
+})
 
 #: scrypt cost: n = 2**13, r = 8, p = 1 takes about 20 ms and 8 MiB per hash on a laptop.
 KDF = {"name": "scrypt", "n": 2**13, "r": 8, "p": 1}

@@ -23,12 +23,101 @@ from rich.text import Text
 
 from grader.catalog import Catalog, Exercise
 from grader.errors import AnswerError, AnswersFileError, CatalogError
-from grader.i18n import LANGS, Msg, tr
+from grader.i18n import LANGS, Msg, register, tr
 from grader.quiz.answers import AnswerSheet, parse_answer, read_answer_sheet, read_answers_file, save_answers
 from grader.quiz.keys import load_quiz
 from grader.quiz.model import ANSWERS_FILE, Question, QuestionVerdict, Quiz, text
 from grader.report.console import make_console
 from grader.results import ExerciseResult
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "quiz_locked": {
+        "ko": "해설은 정답을 맞히면 열립니다.",
+        "en": "The explanation unlocks once you answer correctly.",
+    },
+    "quiz_view_question": {
+        "ko": "문항 {i}/{n} · {points} · {tries}",
+        "en": "Question {i}/{n} · {points} · {tries}",
+    },
+    "quiz_view_ask_single": {
+        "ko": "번호를 입력하세요",
+        "en": "Enter the number",
+    },
+    "quiz_view_ask_multiple": {
+        "ko": "해당하는 번호를 모두 입력하세요 (예: 1,3)",
+        "en": "Enter every number that applies (e.g. 1,3)",
+    },
+    "quiz_view_ask_numeric": {
+        "ko": "숫자를 입력하세요",
+        "en": "Enter a number",
+    },
+    "quiz_view_ask_text": {
+        "ko": "답을 입력하세요",
+        "en": "Enter your answer",
+    },
+    "quiz_view_try_again": {
+        "ko": "다시 해 보세요(남은 기회 {left}번).",
+        "en": "Try again ({left} tries left).",
+    },
+    "quiz_view_try_again_one": {
+        "ko": "다시 해 보세요(남은 기회 1번).",
+        "en": "Try again (1 try left).",
+    },
+    "quiz_view_no_tries": {
+        "ko": "기회를 모두 썼습니다.",
+        "en": "No tries left.",
+    },
+    "quiz_view_not_in_range": {
+        "ko": "1부터 {n}까지의 번호를 입력하세요.",
+        "en": "Enter numbers from 1 to {n}.",
+    },
+    "quiz_view_resuming": {
+        "ko": "이어서 풉니다: {done}/{n}문항을 이미 답했습니다.",
+        "en": "Resuming: {done} of {n} questions already answered.",
+    },
+    "quiz_view_saved": {
+        "ko": "중단했습니다. 지금까지의 답은 {path}에 저장되었습니다. `grade {id}`로 이어서 푸세요.",
+        "en": "Stopped. Your answers so far are saved in {path}; `grade {id}` resumes the quiz.",
+    },
+    "quiz_view_intro": {
+        "ko": "{n}문항 · 총 {points:g}점. 답을 입력하고 Enter를 누르세요. Ctrl+C로 중단해도 이어서 풀 수 있습니다.",
+        "en": "{n} questions · {points:g} points. Type your answer and press Enter; Ctrl+C stops, and you can resume later.",
+    },
+    "quiz_points": {"ko": "{points:g}점", "en": "{points:g} points"},
+    "quiz_points_one": {"ko": "1점", "en": "1 point"},
+    "quiz_tries": {"ko": "기회 {n}번", "en": "{n} tries"},
+    "quiz_tries_one": {"ko": "기회 1번", "en": "1 try"},
+    "quiz_explanation_title": {"ko": "해설", "en": "Explanation"},
+    "quiz_fix_or_delete": {
+        "ko": "파일을 고치거나, 처음부터 다시 풀려면 파일을 지운 뒤 `grade {id}`를 실행하세요.",
+        "en": "Fix the file, or delete it and run `grade {id}` to start over.",
+    },
+    "quiz_view_saved_result": {
+        "ko": "저장된 답({path})으로 채점한 결과입니다.",
+        "en": "Your saved answers ({path}):",
+    },
+    "quiz_view_all_right": {
+        "ko": "모든 문항을 맞혔습니다. 다시 풀 문항이 없습니다.",
+        "en": "Every question is right: nothing to retake.",
+    },
+    "quiz_view_retake_note": {
+        "ko": "다시 풀어도 시도 횟수는 이어서 세므로, 위의 채점 방식대로 점수가 줄어듭니다.",
+        "en": "A retake keeps counting your tries, so the scoring rules above still apply.",
+    },
+    "quiz_view_retake": {
+        "ko": "틀린 {n}문항을 다시 풀까요?",
+        "en": "Retake the {n} questions you missed?",
+    },
+    "quiz_view_retake_one": {
+        "ko": "틀린 1문항을 다시 풀까요?",
+        "en": "Retake the question you missed?",
+    },
+    "quiz_view_not_saved": {
+        "ko": "답을 {path}에 저장하지 못했습니다: {error}",
+        "en": "Could not save your answers to {path}: {error}",
+    },
+})
 
 YES = ("y", "yes", "예", "네", "ㅇ", "응")
 

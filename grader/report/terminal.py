@@ -14,9 +14,52 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.feedback import Advice, Code, Detail, Explanation, LayerDiff, NumTable, Series, detail_text
-from grader.i18n import Msg, tr
+from grader.i18n import Msg, register, tr
 from grader.judge import Reporter
 from grader.results import CheckResult, ExerciseResult
+
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "run_with_seed": {"ko": "같은 입력으로 다시: --seed {seed}", "en": "Same inputs again: --seed {seed}"},
+    "next_hint": {
+        "ko": "막히면 `grade hint {id}`: 실행할 때마다 힌트를 하나씩 더 보여 줍니다(모두 {n}개).",
+        "en": "Stuck? `grade hint {id}` shows one more hint each time ({n} in all).",
+    },
+    "next_hint_of": {
+        "ko": "막히면 `grade hint {id}`: 힌트 {i}/{n}을 보여 줍니다(실행할 때마다 하나씩).",
+        "en": "Stuck? `grade hint {id}` shows hint {i} of {n} (one more each time).",
+    },
+    "hints_all_seen": {
+        "ko": "힌트 {n}개를 모두 보았습니다. `grade hint {id}`로 다시 볼 수 있습니다.",
+        "en": "You have seen all {n} {n|hint|hints}; `grade hint {id}` shows {n|it|them} again.",
+    },
+    "nb_next_hint": {
+        "ko": "막히면 셀에서 hint(\"{id}\")를 실행하세요: 실행할 때마다 힌트를 하나씩 더 보여 줍니다(모두 {n}개).",
+        "en": "Stuck? Run hint(\"{id}\") in a cell: one more hint each time ({n} in all).",
+    },
+    "nb_run_with_seed": {
+        "ko": "같은 입력으로 다시: check(\"{id}\", seed={seed})",
+        "en": "Same inputs again: check(\"{id}\", seed={seed})",
+    },
+    "start_here": {
+        "ko": "아직 시작하지 않았습니다. {statement} 파일을 읽고 {file} 파일의 # [[YOUR CODE]] 부분을 채운 뒤 다시 채점하세요: `grade {id}`",
+        "en": "Not started yet: read {statement}, fill in the # [[YOUR CODE]] parts of {file}, then run `grade {id}` again.",
+    },
+    "nb_start_here": {
+        "ko": "아직 시작하지 않았습니다. 위의 설명을 읽고 답안 셀의 # [[YOUR CODE]] 부분을 채운 뒤, 저장하고 다시 채점하세요: check(\"{id}\")",
+        "en": "Not started yet: read the statement above, fill in the # [[YOUR CODE]] parts of the answer cell, save, then run check(\"{id}\") again.",
+    },
+    "fix_load_first": {
+        "ko": "위에 표시한 문제를 고치고 저장한 뒤 다시 채점하세요: `grade {id}`. 파일을 불러올 수 있어야 검사가 실행됩니다.",
+        "en": "Fix the problem shown above, save, and run `grade {id}` again: the checks run once the file loads.",
+    },
+    "nb_fix_load_first": {
+        "ko": "위에 표시한 문제를 고치고 저장한 뒤 다시 채점하세요: check(\"{id}\"). 답안을 불러올 수 있어야 검사가 실행됩니다.",
+        "en": "Fix the problem shown above, save, and run check(\"{id}\") again: the checks run once the answer loads.",
+    },
+    "grading_item": {"ko": "{name} 채점 중 ({i}/{n})", "en": "Grading {name} ({i}/{n})"},
+    "written_to": {"ko": "전체 결과: {path}", "en": "Full results: {path}"},
+})
 
 
 def detail_renderable(detail: Detail, lang: str) -> Any:

@@ -17,6 +17,7 @@ from grader.i18n import Msg
 from grader.sandbox import launcher
 from grader.sandbox.boundary import gpu_present
 from grader.sandbox.launcher import Child, LaunchError, PlainChild
+import grader.sandbox.session_messages  # noqa: F401 - registers this module's messages
 
 
 class Verdict(Exception):
