@@ -46,7 +46,7 @@ def test_a_missing_submission_is_its_own_error_not_a_broken_course(tmp_path):
 
 def test_reference_exits_0_and_stub_exits_1():
     assert run_grade("ex05", "--submission", str(REFERENCE), "--seed", "2").returncode == 0
-    assert run_grade("ex05", "--seed", "2", env={"GRADE_STATE_DIR": ""}).returncode == 1
+    assert run_grade("ex05", "--seed", "2").returncode == 1
 
 
 def test_json_result_is_gradescope_shaped_and_alone_on_stdout():
@@ -76,14 +76,44 @@ def test_seed_makes_hidden_inputs_reproducible(tmp_path):
     assert strip(a) == strip(b)
 
 
-def test_hidden_check_failures_never_print_expected_values():
+def test_hidden_check_failures_never_print_expected_values(monkeypatch):
+    # record every value a hidden check compares with, then look for each of them in everything shown
+    import sys
+
+    import numpy as np
+
+    from grader.checks import expect
+    from grader.judge import Options, grade
+    from grader.report.gradescope import to_gradescope
+    from grader.report.terminal import ExerciseView
+    from rich.console import Console
+
+    secret: list[float] = []
+    original = expect.close
+
+    def spy(got, expected, *args, **kwargs):
+        ctx = sys._getframe(1).f_locals.get("self")
+        if getattr(ctx, "hidden", False):
+            secret.extend(float(v) for v in np.ravel(np.asarray(expected, dtype=float)))
+        return original(got, expected, *args, **kwargs)
+
+    monkeypatch.setattr(expect, "close", spy)
     wrong = ROOT / "tests" / "submissions" / "ex05_losses" / "wrong_mse_mean.py"
-    result = json.loads(run_grade("ex05", "--submission", str(wrong), "--format", "json", "--seed", "3").stdout)
-    hidden = [t for t in result["tests"] if t["visibility"] != "visible" and t["status"] == "failed"]
-    assert hidden
-    for test in hidden:
-        assert "(hidden)" in test["output"]
-        assert "expected" in test["output"]
+    shown = []
+    for lang in LANGS:
+        result = grade(Catalog(ROOT).resolve("ex05"), wrong, Options(lang=lang, seed=3))
+        hidden = [c for c in result.checks if c.hidden and c.status == "failed"]
+        assert hidden
+        console = Console(record=True, width=200, color_system=None)
+        console.print(ExerciseView(result, lang))
+        shown += [console.export_text(), json.dumps(to_gradescope(result), ensure_ascii=False)]
+    values = [v for v in secret if np.isfinite(v) and abs(v) > 1e-3 and v != round(v)]
+    assert len(values) >= 3  # the spy saw the hidden expected values
+    text = "\n".join(shown)
+    for v in values:
+        for form in (f"{v:.3g}", f"{v:.4g}", f"{v:.6g}", f"{v:.4f}", repr(v)):
+            assert form not in text, (v, form)
+    assert "(hidden)" in text
 
 
 def test_common_mistake_gets_a_targeted_explanation():
