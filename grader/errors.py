@@ -1,7 +1,7 @@
 """The grader's own errors: what it reports to its user as a message in both languages (exit code 2).
 
 Errors that never reach the user as such stay beside the code that raises and catches them: the sandbox's
-(``grader.sandbox``: a verdict on the student's code, a launch failure), the wire protocol's (``grader.wire``),
+(``grader.sandbox``: a verdict on the student's code, a launch failure), the wire protocol's (``grader.sandbox.wire``),
 the check library's control flow (``grader.checks``), an unreadable zip (``grader.assignment.UnpackError``),
 a draft refused by the release and a cluster that cannot be reached.
 """

@@ -1,6 +1,6 @@
 """The judge's own forward pass of a trained Keras model, in numpy, from plain data.
 
-After a training in the sandbox, :func:`grader.keras_facts.export` sends back each layer's class, the few config
+After a training in the sandbox, :func:`grader.sandbox.keras_facts.export` sends back each layer's class, the few config
 values that define what it computes, and its weights (``layer.get_weights()``), as plain data. :func:`forward`
 computes the model's outputs from those alone, so what is judged is what the weights learned: a student who patches
 ``fit``, ``predict`` or ``__call__`` in the sandbox changes nothing here.

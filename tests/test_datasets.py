@@ -1,4 +1,4 @@
-"""grader.datasets: shapes, determinism per seed, and Fashion-MNIST read only from a (fake) Keras cache."""
+"""grader.checks.datasets: shapes, determinism per seed, and Fashion-MNIST read only from a (fake) Keras cache."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import datasets
+from grader.checks import datasets
 from tests.conftest import ROOT
 
 
@@ -169,7 +169,7 @@ def test_fashion_partial_or_broken_cache_gives_none(tmp_path):
 
 
 def test_importing_datasets_never_imports_tensorflow():
-    code = ("import sys; from grader import datasets; datasets.digits(0); datasets.circles(0); "
+    code = ("import sys; from grader.checks import datasets; datasets.digits(0); datasets.circles(0); "
             "datasets.regression(0); print('tensorflow' in sys.modules or 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

@@ -41,7 +41,7 @@ def test_check_inputs_cannot_be_regenerated_from_the_seed():
 def test_ex12_held_out_digits_are_not_public_rows():
     from sklearn.datasets import load_digits
 
-    from grader import datasets
+    from grader.checks import datasets
 
     exercise = CATALOG.resolve("ex12")
     checks = load_module(exercise.folder / "checks.py", "_test_secrecy.ex12")

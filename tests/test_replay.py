@@ -1,5 +1,5 @@
 """grader.replay: the judge's own forward pass of trained Keras models, from the layers and weights exported by
-grader.keras_facts; models it cannot replay are refused with a reason. Also keras_facts.probe (a model's input and
+grader.sandbox.keras_facts; models it cannot replay are refused with a reason. Also keras_facts.probe (a model's input and
 output judged by calling it on a batch, subclassed models included)."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def keras():
 
 
 def _export(model):
-    from grader import keras_facts
+    from grader.sandbox import keras_facts
 
     return keras_facts.export(model)
 
@@ -119,7 +119,7 @@ def test_overridden_call_changes_nothing(keras):
 
 
 def test_probe_judges_a_built_subclassed_model(keras):
-    from grader import keras_facts
+    from grader.sandbox import keras_facts
     from keras import layers
 
     class Sub(keras.Model):

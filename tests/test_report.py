@@ -229,7 +229,7 @@ def test_training_curve_is_kept_and_drawn():
     from grader.feedback import Explanation
     from grader.report.curves import Curve, recorded, svg_chart, with_curves
     from grader.report.terminal import detail_renderable
-    from grader.wire import Handle
+    from grader.sandbox.wire import Handle
 
     ctx = Ctx(session=None, seed=1, lang="en", hidden=False, check_name="learns")
     model = Handle(3, "Sequential")

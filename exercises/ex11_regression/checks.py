@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader import datasets
+from grader.checks import datasets
 from grader.checks import Explanation, Incorrect, check, flat_names
 from grader.i18n import Msg
 

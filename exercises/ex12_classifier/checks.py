@@ -2,7 +2,7 @@
 by the grader (with the student's callbacks) on sklearn's 8×8 digits, judged on held-out images.
 
 The split is shuffled with the judge's secret (grader.checks.secret_seed) and the held-out images are new images
-near the data set's (grader.datasets.perturb_images: sub-pixel shifts, small rotations, contrast and noise), so
+near the data set's (grader.checks.datasets.perturb_images: sub-pixel shifts, small rotations, contrast and noise), so
 they are not rows of the public ``load_digits()`` that a student's code could look up. The held-out predictions
 are computed by the judge from the trained weights (grader.replay)."""
 
@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from grader import datasets
+from grader.checks import datasets
 from grader.checks import Explanation, Incorrect, check, flat_names
 from grader.i18n import Msg
 

@@ -3,7 +3,7 @@ make_circles data and judged on held-out points."""
 
 import numpy as np
 
-from grader import datasets
+from grader.checks import datasets
 from grader.checks import Explanation, Incorrect, check, flat_names, is_linear
 from grader.i18n import Msg
 

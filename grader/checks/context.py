@@ -7,7 +7,7 @@ What a check may use (everything else is the library's own):
                            objects as handles (label default: the stub's signature, ``name(y, t)``)
 ``ctx.expect_*``           the comparisons (:mod:`grader.checks.expect`)
 ``ctx.model(builder, ..)`` build a Keras model once per run: ``(handle, facts)``; ``ctx.describe`` gives the
-                           facts of any handle (``grader.keras_facts.describe``: ``is_model``, ``api``,
+                           facts of any handle (``grader.sandbox.keras_facts.describe``: ``is_model``, ``api``,
                            ``layers`` [{class, units, activation, rate, output_shape}], ``inputs``, ``outputs``,
                            ``params``, ``compiled``, ``loss``, ``optimizer``, ``metrics``, ...)
 ``ctx.fit`` / ``predict``  train with the student's compile settings (epochs streamed, loss curve kept);
@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from grader import wire
+from grader.sandbox import wire
 from grader.checks.calls import call_label, stub_of
 from grader.checks.core import EXPORT, Handle, Incorrect, NotAttempted, Outcome, _kind, judge_key, secret_seed
 from grader.checks.expect import Expectations
@@ -179,7 +179,7 @@ class Ctx(Expectations):
         return self._guard(label, lambda: self.session.predict(model, x))
 
     def export(self, model: Handle, label: str = "model") -> dict:
-        """The model's layers and weights as plain data (:func:`grader.keras_facts.export`)."""
+        """The model's layers and weights as plain data (:func:`grader.sandbox.keras_facts.export`)."""
         return self._guard(label, lambda: self.session.run(EXPORT, model=model))
 
     def predict_trained(self, model: Handle, x: Any, label: str = "model(x)") -> tuple[Any, dict]:

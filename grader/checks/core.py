@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from grader import wire
+from grader.sandbox import wire
 from grader.feedback import Detail
 from grader.i18n import Text, TextLike
 
@@ -226,8 +226,8 @@ def secret_seed(key: bytes | None, seed: int, *parts: Any) -> int | list[int]:
 
 # --- model facts -------------------------------------------------------------------------------
 
-EXPORT = "from grader import keras_facts as _facts\nresult = _facts.export(model)"
-PROBE = "from grader import keras_facts as _facts\nresult = _facts.probe(model, shapes)"
+EXPORT = "from grader.sandbox import keras_facts as _facts\nresult = _facts.export(model)"
+PROBE = "from grader.sandbox import keras_facts as _facts\nresult = _facts.probe(model, shapes)"
 
 
 def is_linear(facts: dict) -> bool:

@@ -283,7 +283,7 @@ class PlainChild(Child):
             os.close(resp_w)
         super().__init__(req_w, resp_r, self.proc.stdout, -1, -1, None)
         self.outer_layers: list[str] = []
-        from grader import wire
+        from grader.sandbox import wire
 
         wire.write_frame(req_w, wire.dumps(config))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import wire
+from grader.sandbox import wire
 from grader.i18n import Msg
 from grader.sandbox import launcher
 from grader.sandbox.boundary import gpu_present

@@ -14,7 +14,7 @@ import traceback
 import types
 from typing import Any
 
-from grader import wire
+from grader.sandbox import wire
 
 
 def _line(lines: list[str], number: int | None) -> str:
@@ -121,12 +121,12 @@ class Worker:
         return self.answer(getattr(obj, name), keep)
 
     def op_describe(self, target: Any) -> dict:
-        from grader import keras_facts
+        from grader.sandbox import keras_facts
 
         return {"value": keras_facts.describe(target)}
 
     def op_fit(self, target: Any, x: Any, y: Any, kwargs: dict) -> dict:
-        from grader import keras_facts
+        from grader.sandbox import keras_facts
 
         history = keras_facts.fit(target, x, y, kwargs, on_epoch=self.epoch_event)
         return {"value": history}
@@ -135,7 +135,7 @@ class Worker:
         self.send({"event": "epoch", "epoch": epoch, "logs": logs})
 
     def op_predict(self, target: Any, x: Any) -> dict:
-        from grader import keras_facts
+        from grader.sandbox import keras_facts
 
         return {"value": keras_facts.predict(target, x)}
 

@@ -35,7 +35,7 @@ def _ready_imports(tensorflow: bool) -> dict[str, Any]:
     if tensorflow:  # a Keras worker, on the backend KERAS_BACKEND names
         import keras
 
-        from grader import keras_facts  # noqa: F401
+        from grader.sandbox import keras_facts  # noqa: F401
 
         info.update(keras=keras.__version__, backend=keras.backend.backend())
         if keras.backend.backend() == "tensorflow":

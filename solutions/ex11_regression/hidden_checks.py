@@ -1,6 +1,6 @@
 """ex11 hidden checks: the same training on make_regression data with a random seed (a new true coefficient)."""
 
-from grader import datasets
+from grader.checks import datasets
 from grader.catalog import public_checks_of
 from grader.checks import check
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader import datasets
+from grader.checks import datasets
 from grader.catalog import public_checks_of
 from grader.checks import check
 
