@@ -6,7 +6,7 @@ Parts (each catches its own failure and says why; the table shows what could be 
  2. The boundary's cost: `grade ex05` / `grade ex02` with the default sandbox and with
     GRADE_SANDBOX=none (target: adds < 100 ms); and one Session's start + load + close, in-process.
  3. `grade all` on a fully correct submission: <= one TensorFlow import + the trainings + 20 %.
- 4. nbgrader 0.9 autograde against `grade batch --jobs 1/2` on N correct submissions (BENCH_N, 6):
+ 4. nbgrader 0.9 autograde against `grade batch --jobs 1/2` on N correct submissions (BENCH_N, 24: a small class):
     grade batch <= 1/10 of nbgrader's seconds per submission (bench/nbgrader_compare.py).
  5. Memory: the warm TensorFlow worker's and a student child's RSS/PSS; how many fit in 24 GB.
  6. `grade validate` on the whole course (< 60 s, reported only).
@@ -218,7 +218,7 @@ def grade_all(bench: Bench) -> None:
 def nbgrader(bench: Bench) -> None:
     import nbgrader_compare
 
-    n = int(os.environ.get("BENCH_N", "6"))
+    n = int(os.environ.get("BENCH_N", "24"))
     out = nbgrader_compare.run(n, ENV)
     bench.data["nbgrader_compare"] = out
     expected = 31.0  # ex05 10 + ex02 11 + ex10 10 points

@@ -291,4 +291,4 @@ def run(n: int, env: dict) -> dict:
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     env = {**os.environ, "GRADE_ROOT": str(ROOT), "NO_COLOR": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    print(json.dumps(run(int(os.environ.get("BENCH_N", "6")), env), indent=1))
+    print(json.dumps(run(int(os.environ.get("BENCH_N", "24")), env), indent=1))

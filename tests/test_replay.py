@@ -153,3 +153,19 @@ def test_a_model_that_cannot_be_replayed_is_judged_in_the_sandbox_with_a_note():
     trained = next(c for c in result.checks if c.name == "learns_circles")
     notes = [tr(d.text, "en") for d in trained.details if isinstance(d, Explanation)]
     assert any("cannot compute this model from its weights" in n for n in notes), notes
+
+
+def test_describe_gives_the_documented_facts_schema():
+    import keras
+
+    from grader.sandbox.keras_facts import LayerFacts, ModelFacts, describe
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dropout(0.2),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    facts = describe(model)
+    assert set(facts) <= set(ModelFacts.__annotations__), set(facts) - set(ModelFacts.__annotations__)
+    assert {"is_model", "api", "layers", "inputs", "outputs", "params", "compiled", "optimizer", "loss"} <= set(facts)
+    layer_keys = {k.rstrip("_") for k in LayerFacts.__annotations__}  # class_ is "class"
+    assert all(set(layer) == layer_keys for layer in facts["layers"])
+    assert facts["layers"][0]["class"] == "Dense" and facts["layers"][1]["rate"] == 0.2 and facts["params"] == 21

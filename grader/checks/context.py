@@ -7,9 +7,9 @@ What a check may use (everything else is the library's own):
                            objects as handles (label default: the stub's signature, ``name(y, t)``)
 ``ctx.expect_*``           the comparisons (:mod:`grader.checks.expect`)
 ``ctx.model(builder, ..)`` build a Keras model once per run: ``(handle, facts)``; ``ctx.describe`` gives the
-                           facts of any handle (``grader.sandbox.keras_facts.describe``: ``is_model``, ``api``,
-                           ``layers`` [{class, units, activation, rate, output_shape}], ``inputs``, ``outputs``,
-                           ``params``, ``compiled``, ``loss``, ``optimizer``, ``metrics``, ...)
+                           facts of any handle: a ``ModelFacts`` (typed, every key documented, in
+                           ``grader.sandbox.keras_facts``: ``is_model``, ``api``, ``layers`` of ``LayerFacts``,
+                           ``inputs``, ``outputs``, ``params``, ``compiled``, ``loss``, ``optimizer``, ...)
 ``ctx.fit`` / ``predict``  train with the student's compile settings (epochs streamed, loss curve kept);
                            ``predict_trained`` computes held-out outputs from the weights, in the judge
 ``ctx.run(code, **names)`` trusted code in the sandbox with ``np``, ``tf``, ``keras`` (when imported),

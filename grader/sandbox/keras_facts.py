@@ -7,7 +7,7 @@ Only Keras' public API is used (``layers``, ``get_config``, ``get_compile_config
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 import numpy as np
 
@@ -56,6 +56,43 @@ def api_kind(model: Any) -> str:
     return "subclass"
 
 
+class LayerFacts(TypedDict):
+    """One layer, as ``describe`` reports it (plain data: it crosses the sandbox boundary)."""
+
+    name: str
+    class_: str  # written "class" in the dict (a keyword here)
+    units: int | None  # Dense
+    activation: str | None  # "relu", "softmax", "linear"...; None for layers without one
+    rate: float | None  # Dropout
+    params: int | None  # None until the layer is built
+    trainable: bool
+    output_shape: list[int | None] | None  # None for a layer never called symbolically
+
+
+class ModelFacts(TypedDict, total=False):
+    """What ``ctx.model`` / ``ctx.describe`` give a check about a student's object (``describe``'s schema).
+
+    Every model has the keys up to ``compiled``; the compile settings appear only once it is compiled.
+    A non-model gives ``{"is_model": False, "type": ...}`` only."""
+
+    is_model: bool
+    type: str  # the object's class name, e.g. "Sequential", "YourModel"
+    api: str  # "sequential", "functional" or "subclass"
+    built: bool
+    params: int | None  # count_params(), None while unbuilt
+    layers: list[LayerFacts]
+    inputs: list[list[int | None]]  # one shape per input, batch dimension None
+    outputs: list[list[int | None]]
+    input_names: list[str]
+    edges: list[list[str]]  # functional models: [source layer, target layer]
+    compiled: bool
+    optimizer: str  # snake_case class name: "adam", "sgd"
+    learning_rate: float | None
+    loss: Any  # a name ("binary_crossentropy"), or a list/dict of names for several outputs
+    loss_weights: Any
+    metrics: Any
+
+
 def _layer_fact(layer: Any) -> dict:
     try:
         config = layer.get_config()
@@ -102,7 +139,7 @@ def _edges(model: Any) -> list:
     return edges
 
 
-def describe(model: Any) -> dict:
+def describe(model: Any) -> ModelFacts:
     import keras
 
     if not isinstance(model, keras.Model):

@@ -8,7 +8,6 @@ import select
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,89 +16,8 @@ from grader.i18n import Msg
 from grader.sandbox import launcher
 from grader.sandbox.boundary import gpu_present
 from grader.sandbox.launcher import Child, LaunchError, PlainChild
+from grader.sandbox.records import CapturedOutput, Limits, Missing, SessionInfo, StudentRaised, Verdict
 import grader.sandbox.session_messages  # noqa: F401 - registers this module's messages
-
-
-class Verdict(Exception):
-    """The sandbox could not answer: timed out, out of memory, exited, crashed."""
-
-    def __init__(self, kind: str, message: Msg) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.message = message
-
-
-class StudentRaised(Exception):
-    """Student code raised an exception; ``info`` holds type, message and student traceback."""
-
-    def __init__(self, info: dict) -> None:
-        super().__init__(info.get("type"))
-        self.info = info
-
-
-class Missing(Exception):
-    """The student file has no attribute of that name."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-class CapturedOutput:
-    """What the student code printed: the first ``limit`` bytes kept, the rest counted."""
-
-    def __init__(self, limit: int = 4096) -> None:
-        self.limit = limit
-        self.kept = bytearray()
-        self.dropped = 0
-        self.start = (0, 0)
-        self.lock = threading.Lock()
-
-    def drain(self, stream: Any) -> None:
-        while True:
-            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
-            if not chunk:
-                return
-            with self.lock:
-                room = self.limit - len(self.kept)
-                self.kept += chunk[: max(room, 0)]
-                self.dropped += max(len(chunk) - max(room, 0), 0)
-
-    def mark(self) -> None:
-        """Remember where a new child's output starts."""
-        with self.lock:
-            self.start = (len(self.kept), self.dropped)
-
-    def drop_since_mark(self) -> None:
-        """Forget a child's start-up chatter (interpreter and TensorFlow logs)."""
-        with self.lock:
-            kept, dropped = self.start
-            del self.kept[kept:]
-            self.dropped = dropped
-
-    def text(self) -> tuple[str, int]:
-        with self.lock:
-            return self.kept.decode("utf-8", "replace"), self.dropped
-
-
-@dataclass
-class Limits:
-    seconds: float = 10.0
-    memory_mb: int = 1024
-    startup_seconds: float = 120.0
-    file_mb: int = 64
-    max_restarts: int = 4
-    processes: int = 64
-    tmp_mb: int = 64
-
-
-@dataclass
-class SessionInfo:
-    device: str = "cpu"
-    device_name: str = ""
-    tensorflow: str | None = None
-    restarts: int = 0
-    isolation: list[str] = field(default_factory=list)
 
 
 class Session:
