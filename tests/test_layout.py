@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 GRADER = ROOT / "grader"
 
 #: Longest module, in lines.
-MAX_LINES = 500
+MAX_LINES = 450  # the issue asks for about 400; the longest today is 424
 #: Modules allowed to be longer, and why.
 LONG_MODULES: set[str] = set()
 #: Cycles allowed for now, each a set of modules, and why.
