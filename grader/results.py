@@ -62,6 +62,42 @@ _ICONS = {Status.PASSED: "✅", Status.FAILED: "❌", Status.FAILING: "❌", Sta
 SEE_ABOVE = "mistake_see_above"
 
 
+class Problem(str):
+    """One problem `grade validate` found: its English text (a plain ``str``, so lists of problems read, join and
+    compare as before) and its message, which `grade validate --lang ko` shows in Korean."""
+
+    message: Msg
+
+    def __new__(cls, key: str, **params: object) -> "Problem":
+        message = Msg(key, **params)
+        self = super().__new__(cls, message.render("en"))
+        self.message = message
+        return self
+
+    def render(self, lang: str) -> str:
+        return self.message.render(lang)
+
+
+class Problems(str):
+    """Problems joined by "; " (a ``Finding.detail``): English as a ``str``, any language by :meth:`render`."""
+
+    problems: tuple[str, ...]
+
+    def __new__(cls, problems: "list[str] | tuple[str, ...] | str") -> "Problems":
+        items = (problems,) if isinstance(problems, str) else tuple(problems)
+        self = super().__new__(cls, "; ".join(p for p in items if p))
+        self.problems = tuple(p for p in items if p)
+        return self
+
+    def render(self, lang: str) -> str:
+        return "; ".join(render_problem(p, lang) for p in self.problems)
+
+
+def render_problem(problem: str, lang: str) -> str:
+    """A problem (or a finding's detail) in ``lang``: bilingual where it was written with :class:`Problem`."""
+    return problem.render(lang) if isinstance(problem, (Problem, Problems)) else problem
+
+
 @dataclass
 class Finding:
     """One line of `grade validate`: what was checked for which exercise, and what is wrong (empty if ok)."""

@@ -521,6 +521,7 @@ def test_validate_reports_missing_language_and_bad_key(tmp_path):
     findings = {f.what: f for f in qz.validate_quiz(Catalog(root), Catalog(root).resolve("q01"))}
     assert not findings["questions"].ok and "binary_output_activation: prompt has no en" in findings["questions"].detail
     assert not findings["key"].ok and "'nadam' is not a choice" in findings["key"].detail
+    assert "키의 답 'nadam'이(가) 보기에 없습니다" in findings["key"].detail.render("ko")  # grade validate --lang ko
 
 
 def test_content_counts_match_the_issue():
