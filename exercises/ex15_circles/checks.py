@@ -4,7 +4,7 @@ make_circles data and judged on held-out points."""
 import numpy as np
 
 from grader.checks import datasets
-from grader.checks import Explanation, Incorrect, check, flat_names, is_linear
+from grader.checks import Explanation, Incorrect, check, epochs_run, flat_names, is_linear
 from grader.i18n import Msg
 
 LABEL = "build_circles_model()"
@@ -62,9 +62,9 @@ def causes(facts):
     return found
 
 
-def accuracy(ctx, model, x, y, label, trusted=False):
-    """Accuracy on (x, y); ``trusted``: outputs computed here from the trained weights (grader.replay)."""
-    out = ctx.predict_trained(model, x, label=label)[0] if trusted else ctx.predict(model, x, label=label)
+def held_out_accuracy(ctx, model, x, y, label):
+    """Accuracy on (x, y), the outputs computed here from the trained weights (grader.replay)."""
+    out = ctx.predict_trained(model, x, label=label)[0]
     out = np.asarray(out, dtype=float)
     if out.size != len(y):
         raise Incorrect(Msg("wrong_shape", call=label, got=tuple(out.shape), expected=(len(y), 1)))
@@ -83,8 +83,8 @@ def trained(ctx, data, key):
         # one fit() call that ends once STOP_ACCURACY of the training points are right (the trace paid once)
         history = ctx.fit(model, x, y, epochs=MAX_EPOCHS, batch_size=BATCH, shuffle=True,
                           until={"x": data.x_train, "y": data.y_train, "accuracy": STOP_ACCURACY})
-        epochs = max((len(v) for v in history.values()), default=MAX_EPOCHS) if isinstance(history, dict) else MAX_EPOCHS
-        held_out = accuracy(ctx, model, data.x_test, data.y_test, "model(x_test)", trusted=True)
+        epochs = epochs_run(history, MAX_EPOCHS)
+        held_out = held_out_accuracy(ctx, model, data.x_test, data.y_test, "model(x_test)")
         return facts, held_out, epochs * -(-len(x) // BATCH)
     return ctx.once(key, train)
 

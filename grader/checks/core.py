@@ -230,6 +230,13 @@ EXPORT = "from grader.sandbox import keras_facts as _facts\nresult = _facts.expo
 PROBE = "from grader.sandbox import keras_facts as _facts\nresult = _facts.probe(model, shapes)"
 
 
+def epochs_run(history: Any, default: int) -> int:
+    """How many epochs a ``ctx.fit`` ran: a training ended early by ``until=`` runs fewer than it asked for."""
+    if not isinstance(history, dict):
+        return default
+    return max((len(v) for v in history.values() if isinstance(v, list)), default=default)
+
+
 def is_linear(facts: dict) -> bool:
     """True when no layer before the output applies a non-linear activation (the model draws one line)."""
     hidden = facts.get("layers", [])[:-1]

@@ -177,7 +177,7 @@ class Expectations:
         On hidden checks the failure says how many cases were wrong and shows the student's
         values, never the expected ones.
         """
-        label = label or call_label(stub_of(self), name, cases[0] if cases else (), kwargs)
+        label = label or self.label_of(name, *(cases[0] if cases else ()), **(kwargs or {}))
         mistakes = list(mistakes)
         rows, wrong, explanation = [], 0, None
         for args in cases:

@@ -303,7 +303,8 @@ def numeric_close(value: float, answer: float, question: Question) -> bool:
 # the quiz
 
 
-def _plural(one: str, many: str, n: float) -> str:
+def one_or_many(one: str, many: str, n: float) -> str:
+    """The message key for ``n`` of something: ``one`` when ``n`` is 1 (English needs it)."""
     return one if n == 1 else many
 
 
@@ -348,7 +349,7 @@ class Quiz:
         if verdict.status not in ("right", "partial") or tries <= 1:
             return None
         points = self.score(question, verdict, tries)
-        key = _plural("quiz_retry_points_one", "quiz_retry_points", question.points)
+        key = one_or_many("quiz_retry_points_one", "quiz_retry_points", question.points)
         return text(key, tries=tries, points=points, max=question.points)
 
     def check_result(self, question: Question, verdict: QuestionVerdict, tries: int = 1) -> CheckResult:

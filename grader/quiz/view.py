@@ -26,7 +26,7 @@ from grader.errors import AnswerError, AnswersFileError, CatalogError
 from grader.i18n import LANGS, Msg, register, tr
 from grader.quiz.answers import AnswerSheet, parse_answer, read_answer_sheet, read_answers_file, save_answers
 from grader.quiz.keys import load_quiz
-from grader.quiz.model import ANSWERS_FILE, Question, QuestionVerdict, Quiz, text
+from grader.quiz.model import ANSWERS_FILE, Question, QuestionVerdict, Quiz, one_or_many, text
 from grader.report.console import make_console
 from grader.results import ExerciseResult
 
@@ -125,10 +125,6 @@ YES = ("y", "yes", "예", "네", "ㅇ", "응")
 def _v(key: str, lang: str, **params: Any) -> str:
     """A message of the quiz session (its full key, e.g. ``quiz_view_saved``) in ``lang``."""
     return Msg(key, **params).render(lang)
-
-
-def _n(one: str, many: str, n: float) -> str:
-    return one if n == 1 else many
 
 
 #: The prompt for each kind of question.
@@ -241,7 +237,7 @@ class QuizSession:
             return False
         self.console.print(Text(_v("quiz_view_retake_note", lang), style="dim"))
         try:
-            retake = _n("quiz_view_retake_one", "quiz_view_retake", len(missed))
+            retake = one_or_many("quiz_view_retake_one", "quiz_view_retake", len(missed))
             reply = self.ask(_v(retake, lang, n=len(missed)) + " (y/N) > ")
         except (EOFError, KeyboardInterrupt):
             return False
@@ -259,9 +255,9 @@ class QuizSession:
             body.append(f"\n  {n}. {tr(choice.text, lang)}")
         left = limit - self.tries.get(question.id, 0)
         header = _v("quiz_view_question", lang, i=i, n=len(self.quiz.questions),
-                    points=tr(text(_n("quiz_points_one", "quiz_points", question.points), points=question.points),
-                              lang),
-                    tries=tr(text(_n("quiz_tries_one", "quiz_tries", left), n=left), lang))
+                    points=tr(text(one_or_many("quiz_points_one", "quiz_points", question.points),
+                                   points=question.points), lang),
+                    tries=tr(text(one_or_many("quiz_tries_one", "quiz_tries", left), n=left), lang))
         self.console.print(Panel(body, title=header, title_align="left"))
         verdict: QuestionVerdict | None = None
         while self.tries.get(question.id, 0) < limit:
@@ -286,7 +282,7 @@ class QuizSession:
             if verdict.right:
                 break
             left = limit - self.tries[question.id]
-            again = _n("quiz_view_try_again_one", "quiz_view_try_again", left)
+            again = one_or_many("quiz_view_try_again_one", "quiz_view_try_again", left)
             self.console.print(Text(_v(again, lang, left=left) if left else _v("quiz_view_no_tries", lang), style="dim"))
         explanation = verdict.explanation if verdict is not None and verdict.right else self.quiz.reveal(question)
         if explanation:

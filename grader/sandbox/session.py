@@ -17,7 +17,6 @@ from grader.sandbox import launcher
 from grader.sandbox.boundary import gpu_present
 from grader.sandbox.launcher import Child, LaunchError, PlainChild
 from grader.sandbox.records import CapturedOutput, Limits, Missing, SessionInfo, StudentRaised, Verdict
-import grader.sandbox.session_messages  # noqa: F401 - registers this module's messages
 
 
 class Session:
