@@ -169,3 +169,31 @@ def test_numpy_exercises_never_import_tensorflow_in_judge_or_sandbox(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["False", "False"], out.stderr[-1000:]
+
+
+def test_a_students_cgroups_are_gone_once_the_judge_has_exited(tmp_path):
+    """Closing a session does not wait for the monitor to leave its cgroups; they are removed in the background,
+    and at the latest when the judge exits."""
+    script = tmp_path / "judge.py"
+    script.write_text(
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from grader.sandbox import Limits, Session\n"
+        "folders = []\n"
+        "for _ in range(3):\n"
+        "    session = Session(limits=Limits(seconds=10)).start()\n"
+        f"    session.load({str(GOOD)!r})\n"
+        "    group = getattr(session.child, 'group', None)\n"
+        "    folders += [str(f) for f in (group.folders.values() if group else [])]\n"
+        "    session.close()\n"
+        "print(json.dumps(folders))\n")
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    folders = json.loads(done.stdout.strip().splitlines()[-1])
+    if not folders:
+        pytest.skip("no writable cgroup hierarchy here: students get no cgroup of their own")
+    assert len(folders) == 6  # memory and pids, for each of the three sessions
+    assert [f for f in folders if Path(f).exists()] == []

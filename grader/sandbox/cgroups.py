@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import queue
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +83,46 @@ class StudentGroup:
         return None
 
     def remove(self) -> None:
-        for folder in self.folders.values():
+        """Remove the cgroups now, or, while the monitor is still exiting (it reports first), soon after in the
+        background: the grading thread goes on at once instead of waiting for the last process to leave."""
+        busy = [folder for folder in self.folders.values() if not _try_rmdir(folder)]
+        if busy:
+            _REMOVER.add(busy)
+
+
+class _Remover:
+    """One background thread that removes the cgroups left busy; drained when the judge exits."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Path] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def add(self, folders: list[Path]) -> None:
+        for folder in folders:
+            self.queue.put(folder)
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="cgroup-remover", daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                folder = self.queue.get(timeout=1.0)
+            except queue.Empty:
+                return
             _rmdir(folder)
+            self.queue.task_done()
+
+    def drain(self, timeout: float = 2.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+_REMOVER = _Remover()
+atexit.register(_REMOVER.drain)
 
 
 def _number(path: Path) -> int:
@@ -102,14 +144,20 @@ def _oom_kills(folder: Path) -> int:
     return control.get("oom_kill", 1)
 
 
-def _rmdir(folder: Path) -> None:
-    for _ in range(50):
-        try:
-            folder.rmdir()
-            return
-        except FileNotFoundError:
-            return
-        except OSError:
-            import time
+def _try_rmdir(folder: Path) -> bool:
+    """True once the folder is gone; False while processes are still in it."""
+    try:
+        folder.rmdir()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True
 
-            time.sleep(0.02)
+
+def _rmdir(folder: Path) -> None:
+    """Remove a cgroup as soon as its last process has left (at most ~1 s)."""
+    for attempt in range(200):
+        if _try_rmdir(folder):
+            return
+        time.sleep(0.002 if attempt < 50 else 0.01)
