@@ -12,6 +12,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m compileall -q grader  # bytecode, as a (non-editable) pip install writes it
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -27,6 +28,9 @@ test: venv
 	$(PY) -m pytest -q  # grade validate runs inside (tests/test_curriculum.py): each sample graded once
 
 bench: venv
+	@# measured as installed: a pip install compiles the bytecode, and machines that set PYTHONDONTWRITEBYTECODE
+	@# would otherwise compile the judge and the checks again on every `grade` (~50 ms of each run)
+	$(PY) -m compileall -q grader exercises solutions
 	$(PY) bench/bench.py
 
 clean:

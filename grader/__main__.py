@@ -1,3 +1,3 @@
-from grader.cli import main
+from grader.prestart import main
 
 main()

@@ -140,3 +140,34 @@ def test_a_worker_killed_mid_batch_is_replaced_and_every_row_is_filled(tmp_path)
         assert data["exercises"]["ex05_losses"]["score"] == 10
         assert data["exercises"]["ex10_xor"]["score"] == data["exercises"]["ex10_xor"]["max_score"]
     launcher.close_all()
+
+
+def _started_workers() -> set[tuple]:
+    from grader.sandbox import launcher
+
+    return {key for key, worker in launcher._ZYGOTES.items() if worker.proc is not None}
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["ex05", "--submission", "x.py", "--format", "json"], (False, "cpu", "none")),  # numpy: no Keras at all
+    (["check", "ex13"], (False, "cpu", "none")),
+    (["ex02", "--device", "cpu"], (True, "cpu", "tensorflow")),
+    (["ex01", "--backend", "jax", "--device", "cpu"], (True, "cpu", "tensorflow")),  # ex01 is TensorFlow-only
+    (["batch", "students/", "--out", "results/"], None),  # not an exercise: its command starts its own workers
+    (["q01"], None),  # a quiz runs no code
+    (["no-such-exercise"], None),
+    (["--help"], None),
+])
+def test_grade_exercise_starts_its_warm_worker_before_the_command_line_loads(argv, expected, monkeypatch):
+    from grader import prestart
+    from grader.sandbox import boundary, launcher
+
+    if not launcher.forking_supported() or boundary.gpu_present():
+        pytest.skip("no warm workers here, or a GPU changes which worker `auto` means")
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    launcher.close_all()
+    try:
+        prestart.start_worker(argv)
+        assert _started_workers() == ({expected} if expected else set())
+    finally:
+        launcher.close_all()
