@@ -84,7 +84,9 @@ def memory(tmp: Path) -> dict:
     from grader.catalog import Catalog, find_root
 
     item = Catalog(find_root()).resolve("ex10")
-    session = Session(tensorflow=True, device="cpu", limits=Limits(seconds=120), root=ROOT).start()
+    # ex10's own memory cap (2048 MB for a Keras exercise): TensorFlow's threads reserve address space in training
+    session = Session(tensorflow=True, device="cpu", limits=Limits(seconds=120, memory_mb=item.memory_mb),
+                      root=ROOT).start()
     try:
         session.load(item.reference_path)
         model = session.call("build_xor_model")
