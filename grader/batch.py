@@ -17,6 +17,7 @@ import json
 import os
 import secrets
 import statistics
+import threading
 import zlib
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -122,6 +123,69 @@ def preload(catalog: Catalog) -> None:
             exercise.reference_module()
 
 
+class Ahead:
+    """While the TensorFlow worker imports (3-6 s of one core), grade the numpy exercises of the first students on
+    the cores that would wait for it; each student's own thread then takes these results instead of grading again.
+
+    Stops as soon as the worker is ready: after that it would only compete with the students' own threads."""
+
+    def __init__(self, catalog: Catalog, students: list[Student], seed: int, lang: str, device: str) -> None:
+        from grader.judge import default_backend
+        from grader.sandbox.launcher import zygote
+
+        self.catalog, self.students, self.seed, self.lang, self.device = catalog, list(students), seed, lang, device
+        self.worker = zygote(True, device, catalog.root, default_backend())
+        self.cond = threading.Condition()
+        self.claimed: set[str] = set()
+        self.current: str | None = None
+        self.results: dict[str, dict] = {}
+        self.thread = threading.Thread(target=self._run, name="numpy-ahead", daemon=True)
+
+    @classmethod
+    def start_for(cls, catalog: Catalog, students: list[Student], seed: int, lang: str, device: str) -> "Ahead | None":
+        """An Ahead already running, where a class has both numpy and TensorFlow exercises to grade."""
+        from grader.sandbox.launcher import forking_supported
+
+        kinds = {e.tensorflow for e in catalog.items if e.kind == "exercise"}
+        if kinds != {True, False} or not students or not forking_supported():
+            return None
+        ahead = cls(catalog, students, seed, lang, device)
+        ahead.thread.start()
+        return ahead
+
+    def ready(self) -> bool:
+        return self.worker.info is not None
+
+    def _run(self) -> None:
+        from grader.assignment import grade_numpy_items
+        from grader.judge import Options
+
+        for student in self.students:
+            with self.cond:
+                if self.ready() or student.id in self.claimed:
+                    continue
+                self.claimed.add(student.id)
+                self.current = student.id
+            try:
+                options = Options(lang=self.lang, seed=student_seed(self.seed, student.id), device=self.device)
+                found = grade_numpy_items(self.catalog, student.path, options, self.ready)
+            except Exception:  # noqa: BLE001 - the student's own thread grades them instead
+                found = {}
+            with self.cond:
+                self.results[student.id], self.current = found, None
+                self.cond.notify_all()
+            if self.ready():
+                return
+
+    def take(self, student: str) -> dict:
+        """The items graded ahead for ``student`` (waits while one is being graded); none once taken."""
+        with self.cond:
+            self.claimed.add(student)
+            while self.current == student:
+                self.cond.wait()
+            return self.results.pop(student, {})
+
+
 @dataclass
 class WarmRunner:
     """Grade a student in this process's judge; their code runs in confined children of the warm workers."""
@@ -129,6 +193,7 @@ class WarmRunner:
     catalog: Catalog
     device: str = "auto"
     key: bytes | None = None
+    ahead: Ahead | None = None
 
     def __call__(self, student: Student, output: Path, seed: int, lang: str) -> None:
         from grader.assignment import grade_assignment
@@ -136,7 +201,8 @@ class WarmRunner:
         from grader.report.gradescope import to_gradescope
 
         options = Options(lang=lang, seed=seed, device=self.device)
-        result = grade_assignment(self.catalog, student.path, options)
+        done = self.ahead.take(student.id) if self.ahead is not None else None
+        result = grade_assignment(self.catalog, student.path, options, done=done)
         data = to_gradescope(result)
         data["student"] = student.id
         write_result(output, data, self.key)

@@ -146,3 +146,47 @@ def test_the_judge_of_a_batch_never_imports_tensorflow(tmp_path):
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "numpy" in imported  # the measurement works
     assert not {"tensorflow", "keras"} & imported
+
+
+def text(message) -> str:
+    return message.render("en") if hasattr(message, "render") else str(message)
+
+
+def test_numpy_items_graded_ahead_of_tensorflow_are_what_the_students_own_pass_gives(tmp_path):
+    """While TensorFlow imports, `grade batch` grades numpy exercises ahead (batch.Ahead); a student's thread
+    takes those results instead: they must be exactly what it would have found itself, hostile files included."""
+    from grader import batch
+    from grader.assignment import grade_assignment
+    from grader.catalog import Catalog
+    from grader.judge import Options
+
+    make_class(tmp_path)
+    catalog = Catalog(ROOT)
+    students = batch.find_students(tmp_path)
+    ahead = batch.Ahead(catalog, students, seed=7, lang="en", device="cpu")
+    ahead.ready = lambda: False  # as if TensorFlow were still importing: every student's numpy items go ahead
+    ahead._run()
+    for student in students:
+        done = ahead.take(student.id)
+        assert set(done) == (set() if "corrupt" in student.id else {"ex05_losses"})  # a broken zip: its own pass says so
+        options = Options(lang="en", seed=batch.student_seed(7, student.id), device="cpu")
+        taken = grade_assignment(catalog, student.path, options, done=done)
+        own = grade_assignment(catalog, student.path, options)
+        for a, b in zip(taken.results, own.results):
+            assert (a.exercise, a.score, a.status, text(a.problem)) == (b.exercise, b.score, b.status, text(b.problem))
+            assert [(c.name, c.status, c.points, text(c.message)) for c in a.checks] == \
+                [(c.name, c.status, c.points, text(c.message)) for c in b.checks], student.id
+        assert ahead.take(student.id) == {}  # taken once
+
+
+def test_a_student_taken_before_the_ahead_pass_reaches_them_is_not_graded_ahead(tmp_path):
+    from grader import batch
+    from grader.catalog import Catalog
+
+    make_class(tmp_path)
+    students = batch.find_students(tmp_path)
+    ahead = batch.Ahead(Catalog(ROOT), students[:2], seed=0, lang="en", device="cpu")
+    ahead.ready = lambda: False
+    assert ahead.take(students[1].id) == {}  # the student's own thread came first
+    ahead._run()
+    assert set(ahead.results) == {students[0].id}

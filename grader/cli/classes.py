@@ -58,7 +58,8 @@ def batch_command(
     key = batch.results_key(out)
     todo = batch.pending(students, out, resume, key)
     batch.preload(catalog)
-    runner = batch.WarmRunner(catalog, device=device.value, key=key)
+    ahead = None if scheduler else batch.Ahead.start_for(catalog, todo, seed, lang_code, device.value)
+    runner = batch.WarmRunner(catalog, device=device.value, key=key, ahead=ahead)
     console = make_console()
     active: list[str] = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -226,8 +226,10 @@ def fit(model: Any, x: Any, y: Any, kwargs: dict, on_epoch: Callable[[int, dict]
     kwargs = dict(kwargs)
     callbacks = list(kwargs.pop("callbacks", None) or [])
     x, y = _to_inputs(x), _to_inputs(y)
-    _ready_to_trace(model, x, y, int(kwargs.get("batch_size") or 32), batch_callbacks=bool(callbacks))
     until = kwargs.pop("until", None)
+    batch = int(kwargs.get("batch_size") or 32)
+    planned = 0 if until is not None else -(-_length(x) // batch) * int(kwargs.get("epochs") or 1)
+    _ready_to_trace(model, x, y, batch, batch_callbacks=bool(callbacks), steps=planned)
     if until is not None:
         callbacks.append(Until(until))
     kwargs.setdefault("verbose", 0)
@@ -235,19 +237,30 @@ def fit(model: Any, x: Any, y: Any, kwargs: dict, on_epoch: Callable[[int, dict]
     return {k: [float(v) for v in values] for k, values in history.history.items()}
 
 
-# steps run in one call of the traced train function, when no callback of the student's watches single batches
+# steps run in one call of the traced train function, in a training of at least LONG_TRAINING steps that no
+# callback of the student's watches batch by batch: ~0.6 ms less per step, ~60 ms more to trace the loop
 STEPS_PER_EXECUTION = 64
+LONG_TRAINING = 200
 
 
-def _ready_to_trace(model: Any, x: Any, y: Any, batch_size: int, batch_callbacks: bool) -> None:
+def _length(x: Any) -> int:
+    if isinstance(x, dict):
+        x = next(iter(x.values()), np.zeros(0))
+    elif isinstance(x, (list, tuple)):
+        x = x[0] if x else np.zeros(0)
+    return int(np.shape(x)[0]) if np.ndim(x) else 0
+
+
+def _ready_to_trace(model: Any, x: Any, y: Any, batch_size: int, batch_callbacks: bool, steps: int) -> None:
     """On TensorFlow, build what the first ``fit`` would build inside its trace (metrics, loss, optimizer
     variables) beforehand, on symbolic tensors, as Keras does itself on JAX and PyTorch.
 
     Left to the trace, variables created there make TensorFlow trace the train step twice: ~0.2 s of every
     short training. The weights and the training are the same either way. Where this cannot be done (a
     model whose ``call`` fails on symbolic inputs), ``fit`` does it as usual and reports the error itself.
-    Without callbacks of the student's, the train function also runs ``STEPS_PER_EXECUTION`` steps per call
-    (the same steps, in the same order: only per-batch callbacks would tell the difference).
+    A long training (``steps`` planned, 0 when it ends on a goal) without callbacks of the student's also runs
+    ``STEPS_PER_EXECUTION`` steps per call of the train function (the same steps, in the same order: only
+    per-batch callbacks would tell the difference).
     """
     import keras
 
@@ -264,7 +277,7 @@ def _ready_to_trace(model: Any, x: Any, y: Any, batch_size: int, batch_callbacks
         except Exception:  # noqa: BLE001 - model.fit meets the same error and reports it
             pass
     fresh = getattr(model, "train_function", None) is None  # a traced train function keeps its own step count
-    if fresh and not batch_callbacks and getattr(model, "steps_per_execution", 1) == 1:
+    if fresh and steps >= LONG_TRAINING and not batch_callbacks and getattr(model, "steps_per_execution", 1) == 1:
         model.steps_per_execution = STEPS_PER_EXECUTION
 
 

@@ -197,7 +197,8 @@ class Zygote:
                 scratch = tempfile.mkdtemp(prefix="grade-student-")
                 os.chmod(scratch, 0o700)
                 config = {**config, "read": boundary.read_paths(self.root), "tmp_dir": scratch}
-            config = {**config, "env": child_env(self.device, self.backend)}
+            config = {**config, "env": child_env(self.device, self.backend),
+                      "memory_cgroup": bool(group and "memory" in group.folders)}
             assert self.sock is not None
             socket.send_fds(self.sock, [json.dumps({"config": config}).encode()], mine)
             reply = self._receive(30)
