@@ -7,8 +7,8 @@ kind). Only a guess from the raw arguments: anything unclear starts nothing, and
 
 from __future__ import annotations
 
-import os
 import sys
+
 
 def _option(argv: list[str], name: str) -> str | None:
     for i, arg in enumerate(argv):
@@ -34,12 +34,11 @@ def start_worker(argv: list[str]) -> None:
         item = Catalog(find_root()).resolve(name)  # another command (`grade batch`, ...) is no exercise: raises
         if item.kind != "exercise":
             return
-        backend = _option(argv, "--backend") or os.environ.get("KERAS_BACKEND", "tensorflow")
-        supported = item.meta.get("backends") or [backend]
-        backend = backend if backend in supported else supported[0]  # as grader.judge.backend_for decides
+        from grader.judge import Options, backend_for, default_backend
+
+        backend = backend_for(item, Options(backend=_option(argv, "--backend") or default_backend()))
         device = _option(argv, "--device") or "auto"
-        launcher.zygote(bool(item.tensorflow), device, item.folder.parent.parent,
-                        backend if item.tensorflow else "none").start()
+        launcher.zygote(bool(item.tensorflow), device, item.folder.parent.parent, backend).start()
     except Exception:  # noqa: BLE001 - only a head start: the command reports every problem itself
         return
 

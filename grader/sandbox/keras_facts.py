@@ -184,12 +184,17 @@ def describe(model: Any) -> ModelFacts:
     return facts
 
 
+def _map(fn: Callable[[Any], Any], value: Any) -> Any:
+    """``fn`` on one input, or on each of a model's several inputs (a dict, or a list or tuple: a list)."""
+    if isinstance(value, dict):
+        return {k: fn(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [fn(v) for v in value]
+    return fn(value)
+
+
 def _to_inputs(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {k: np.asarray(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [np.asarray(v) for v in x]
-    return np.asarray(x)
+    return _map(np.asarray, x)
 
 
 def fit(model: Any, x: Any, y: Any, kwargs: dict, on_epoch: Callable[[int, dict], None]) -> dict:
@@ -279,14 +284,6 @@ def _ready_to_trace(model: Any, x: Any, y: Any, batch_size: int, batch_callbacks
     fresh = getattr(model, "train_function", None) is None  # a traced train function keeps its own step count
     if fresh and steps >= LONG_TRAINING and not batch_callbacks and getattr(model, "steps_per_execution", 1) == 1:
         model.steps_per_execution = STEPS_PER_EXECUTION
-
-
-def _map(fn: Callable[[Any], Any], value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: fn(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(fn(v) for v in value)
-    return fn(value)
 
 
 def predict(model: Any, x: Any) -> Any:
