@@ -17,7 +17,8 @@ from grader.judge import Options, grade
 from grader.instructor.samples import apply_patch, samples
 from tests.conftest import ROOT, run_grade
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: The authoring pages the README links to: the check API (docs/checks.md) and the instructor's walk-through.
+DOCS = "\n".join((ROOT / "docs" / name).read_text(encoding="utf-8") for name in ("checks.md", "instructors.md"))
 
 
 def course(tmp_path: Path, *names: str, without: tuple[str, ...] = ()) -> Path:
@@ -35,10 +36,10 @@ def course(tmp_path: Path, *names: str, without: tuple[str, ...] = ()) -> Path:
 
 
 def section(title: str) -> str:
-    """The text of a README section, from its heading to the next heading."""
-    start = README.index(title)
-    end = re.search(r"^#{2,3} ", README[start + len(title):], re.M)
-    return README[start:start + len(title) + (end.start() if end else len(README))]
+    """The text of a documentation section, from its heading to the next heading."""
+    start = DOCS.index(title)
+    end = re.search(r"^#{1,3} ", DOCS[start + len(title):], re.M)
+    return DOCS[start:start + len(title) + (end.start() if end else len(DOCS))]
 
 
 # --- the metadata model --------------------------------------------------------------------------------------
@@ -74,7 +75,7 @@ def test_every_exercise_and_quiz_of_the_course_loads_typed():
 
 
 def test_readme_documents_every_exercise_toml_key():
-    rows = re.findall(r"^\| `(\w+)` \| \w+ \| \w+ \| (.+) \|$", section("### exercise.toml keys"), re.M)
+    rows = re.findall(r"^\| `(\w+)` \| \w+ \| \w+ \| (.+) \|$", section("## exercise.toml keys"), re.M)
     assert [name for name, _ in rows] == [key.name for key in KEYS]
     for (name, text), key in zip(rows, KEYS):
         assert text.replace(" **Required.**", "") == key.doc, name
@@ -121,7 +122,7 @@ def test_raising_mistake_reported_by_validate(tmp_path):
 
 def test_readme_check_example_fires_its_mistake(tmp_path):
     """The README's check, as it is written there, explains the mistake it declares."""
-    example = re.search(r"```python\n(.*?)```", section("### Checks"), re.S).group(1)
+    example = re.search(r"```python\n(.*?)```", section("## Checks"), re.S).group(1)
     root = course(tmp_path, "ex05")
     shutil.rmtree(root / "solutions")  # public checks only: the README's one check
     (root / "exercises/ex05_losses/checks.py").write_text(example, encoding="utf-8")
@@ -223,7 +224,7 @@ def test_apply_patch_replaces_definitions_adds_imports_and_new_names():
 def test_readme_walkthrough_from_grade_new_to_validate(tmp_path):
     """The commands of "Add an exercise", in order, in a course without ex16; the writing steps copy the finished
     files of this repository's ex16_dropout (what an instructor writes by hand)."""
-    walk = section("### Add an exercise")
+    walk = section("## Add an exercise")
     commands = re.findall(r"`(grade (?:new|validate)[^`]*)`", walk)
     assert commands[:4] == ["grade new ex16 --slug dropout", "grade validate ex16", "grade validate --fix ex16",
                             "grade validate ex16"], commands
