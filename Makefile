@@ -5,7 +5,7 @@ GRADE := $(VENV)/bin/grade
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo test bench clean notebook
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ demo: venv
 	echo "Next: run grade in the environment: . $(VENV)/bin/activate && grade ex05  (or, without activating: $(VENV)/bin/grade ex05)"; \
 	echo "다음: 가상 환경을 켜고 grade를 실행하세요: . $(VENV)/bin/activate && grade ex05  (켜지 않고: $(VENV)/bin/grade ex05)"; \
 	exit $$status
+
+# Jupyter for the course's notebooks: JupyterLab into the venv once (the [notebook] extra), the notebooks written into
+# NOTEBOOKS (a notebook a student changed is never overwritten: `grade notebooks` writes the new one beside it), opened.
+NOTEBOOKS ?= notebooks
+notebook: venv
+	@$(VENV)/bin/jupyter-lab --version >/dev/null 2>&1 || $(PY) -m pip install --quiet -e ".[notebook]"
+	$(GRADE) notebooks $(NOTEBOOKS)
+	$(VENV)/bin/jupyter lab $(NOTEBOOKS)
 
 test: venv
 	$(PY) -m pytest -q  # grade validate runs inside (tests/test_curriculum.py): each sample graded once

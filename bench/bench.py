@@ -12,6 +12,8 @@ Parts (each catches its own failure and says why; the table shows what could be 
  5. Memory: the warm TensorFlow worker's and a student child's RSS/PSS; how many fit in 24 GB.
  6. `grade validate` on the whole course (< 60 s, reported only).
  7. The XOR training (the learns_xor check) under 2 s.
+ 10. The warm server (grader.server): `grade ex02` / `ex05` / `ex10` / `grade all` once it is warm, against today's
+    path (GRADE_SERVER=0) or their trainings; a first run that starts it; the idle server's RSS/PSS and CPU.
 BENCH_PARTS="3 4" runs only those parts. Results also go to .bench/last.json. Exit code 1 when a target is missed or a part failed.
 """
 
@@ -32,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 PY = sys.executable
-ENV = {**os.environ, "GRADE_ROOT": str(ROOT), "NO_COLOR": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+# today's path (no warm server) unless a part says otherwise: part 10 measures the server beside it
+ENV = {**os.environ, "GRADE_ROOT": str(ROOT), "NO_COLOR": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "GRADE_SERVER": "0"}
 UNCONFINED = {**ENV, "GRADE_SANDBOX": "none"}
 BENCH = ROOT / ".bench"
 GRADE = [PY, "-m", "grader"]
@@ -354,6 +357,135 @@ def xor(bench: Bench) -> None:
     bench.data["xor_training"] = {"seconds": seconds, "runs": times}
 
 
+def similarity(bench: Bench) -> None:
+    """What the class report's similarity section adds to `grade batch` on 200 students (bench/similarity_probe.py)."""
+    done = subprocess.run([PY, str(ROOT / "bench/similarity_probe.py"), "200"], env=ENV, cwd=ROOT, capture_output=True,
+                          text=True, timeout=900)
+    if done.returncode != 0:
+        raise Failed(((done.stdout + done.stderr).strip().splitlines() or [f"exit {done.returncode}"])[-1][:200])
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    bench.row(f"similarity, {found['students']} students x {found['exercises']} exercises",
+              f"{found['keep_seconds'] + found['compare_seconds']:.1f} s",
+              compare=f"keep sources {found['keep_seconds']:.1f} s + compare {found['compare_seconds']:.1f} s; "
+                      f"peak RSS {found['peak_rss_mb']:.0f} MB", target="report", gating=False)
+    bench.data["similarity"] = found
+
+
+def _checks_seconds(output: str, pattern: re.Pattern) -> float:
+    """Seconds of the checks whose name matches, from a Gradescope JSON result."""
+    result = json.loads(output or "{}")
+    return sum(float((t.get("feedback") or {}).get("seconds", 0)) for t in result.get("tests", [])
+               if pattern.search(str((t.get("feedback") or {}).get("check", ""))))
+
+
+def _server_pids(statuses: list[dict]) -> list[int]:
+    """The servers' processes and their warm workers' (bubblewrap's and the worker's)."""
+    from grader.server.memory import worker_pids
+
+    pids = []
+    for status in statuses:
+        pids.append(status["pid"])
+        for worker in status["workers"]:
+            if worker.get("pid"):
+                pids += worker_pids(worker["pid"])
+    return pids
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    """CPU ticks (user + system) used so far by these processes (read from /proc: the server is not asked)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            pass
+    return ticks
+
+
+def server(bench: Bench) -> None:
+    """The warm server (issue 22): later runs against today's path, first runs, `grade all`, the idle server."""
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as folder:
+        on = {**ENV, "GRADE_SERVER": "1", "GRADE_SERVER_DIR": folder, "CI": "", "GRADE_SERVER_IDLE": "1800"}
+        stop = [*GRADE, "server", "stop"]
+        try:
+            _server_rows(bench, on, stop, Path(folder))
+        finally:
+            subprocess.run(stop, env=on, cwd=ROOT, capture_output=True, timeout=60)
+
+
+def _server_rows(bench: Bench, on: dict, stop: list[str], folder: Path) -> None:
+    wall(grade_one("ex02"), on)  # leaves the server behind, warm
+    for name, runs, target in (("ex02", 5, 0.6), ("ex05", 9, None)):
+        t, b = side_by_side(grade_one(name), grade_one(name), runs, on, ENV)
+        if target is None:  # no slower than today (5 % for noise)
+            bench.row(f"grade {name}, warm server", f"{t:.3f} s", "today (no server)", f"{b:.3f} s",
+                      f"{t / b:.2f}x", "<= 1.05x today", t <= b * 1.05)
+        else:
+            bench.row(f"grade {name}, warm server", f"{t:.3f} s", "today (no server)", f"{b:.3f} s",
+                      f"{t / b:.2f}x", f"<= {target:g} s", t <= target)
+        bench.data[f"server_{name}"] = {"server": t, "today": b}
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        done = subprocess.run(grade_one("ex10"), env=on, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        runs.append((time.perf_counter() - started, _checks_seconds(done.stdout, TRAINING_CHECK)))
+    total, trained = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    bench.row("grade ex10, warm server", f"{total:.3f} s", "its trainings + 0.5 s", f"{trained + 0.5:.3f} s",
+              f"{total - trained:+.3f} s", "<= trainings + 0.5 s", total <= trained + 0.5)
+    bench.data["server_ex10"] = {"seconds": total, "trainings": trained}
+    from grader.assignment import reference_submission
+    from grader.catalog import Catalog, find_root
+
+    with tempfile.TemporaryDirectory(prefix="bench-all-") as tmp:
+        submission = reference_submission(Catalog(find_root()), Path(tmp) / "submission")
+        output = Path(tmp) / "all.json"
+        command = [*GRADE, "all", "--submission", str(submission), "--format", "json", "-o", str(output), "--seed", "1"]
+        wall(command, on)
+        total = wall(command, on)
+        result = json.loads(output.read_text(encoding="utf-8"))
+    if result.get("score") != result.get("max_score"):
+        raise Failed(f"grade all with the server: the references scored {result.get('score')}/{result.get('max_score')}")
+    trained = _checks_seconds(output.read_text(encoding="utf-8") if output.exists() else json.dumps(result),
+                              TRAINING_CHECK)
+    bench.row("grade all (correct), warm server", f"{total:.1f} s", "its trainings + 1.5 s", f"{trained + 1.5:.1f} s",
+              f"{total - trained:+.1f} s", "<= trainings + 1.5 s", total <= trained + 1.5)
+    bench.data["server_all"] = {"seconds": total, "trainings": trained}
+    idle(bench, folder)
+    first, today = [], []
+    for _ in range(3):  # a first run: no server yet (stopped before each), against today's path
+        subprocess.run(stop, env=on, cwd=ROOT, capture_output=True, timeout=60)
+        first.append(wall(grade_one("ex02"), on))
+        today.append(wall(grade_one("ex02"), ENV))
+    t, b = statistics.median(first), statistics.median(today)
+    bench.row("grade ex02, first run (starts server)", f"{t:.2f} s", "today (no server)", f"{b:.2f} s",
+              f"{t / b:.2f}x", "<= 1.05x", t <= b * 1.05)
+    bench.data["server_first_ex02"] = {"first": first, "today": today}
+
+
+def idle(bench: Bench, folder: Path) -> None:
+    """An idle server's memory (server and warm workers, RSS and PSS) and the CPU it uses in 20 idle seconds."""
+    from grader.server.talk import servers
+
+    time.sleep(2)
+    statuses = servers(folder)
+    if not statuses:
+        raise Failed("no warm server found after grading with it")
+    rss = sum(s["rss_mb"] + sum(w["rss_mb"] for w in s["workers"]) for s in statuses)
+    pss = sum(s["pss_mb"] + sum(w["pss_mb"] for w in s["workers"]) for s in statuses)
+    kinds = ", ".join(f"{w['kind']} {w['rss_mb']}/{w['pss_mb']}" for s in statuses for w in s["workers"])
+    pids = _server_pids(statuses)
+    time.sleep(1)  # the status answer's own work is over
+    before = _cpu_ticks(pids)
+    time.sleep(20)
+    after = _cpu_ticks(pids)
+    bench.row("idle server RSS / PSS", f"{rss} / {pss} MB", compare=f"server {statuses[0]['rss_mb']}/"
+              f"{statuses[0]['pss_mb']}; workers {kinds} MB", target="report", gating=False)
+    bench.row("idle server CPU, 20 s", f"{after - before} ticks", compare=f"{len(pids)} processes",
+              target="0 ticks", ok=after - before == 0)
+    bench.data["server_idle"] = {"rss_mb": rss, "pss_mb": pss, "cpu_ticks_20s": after - before, "statuses": statuses}
+
+
 # --- the table ------------------------------------------------------------------------------------
 
 def table(bench: Bench) -> str:
@@ -384,6 +516,8 @@ def main() -> int:
     bench.part("6. grade validate", validate)
     bench.part("7. XOR training", xor)
     bench.part("8. Dask", cluster)
+    bench.part("9. similarity", similarity)
+    bench.part("10. warm server", server)
     print(f"make bench (started {when} UTC, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
           f"{time.perf_counter() - started:.0f} s)")
     print(table(bench))

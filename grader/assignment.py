@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,26 @@ register({
         "ko": "제출 파일을 열 수 없습니다({path}): {error}",
         "en": "Cannot open the submission {path}: {error}",
     },
+    "zip_too_large": {
+        "ko": "제출 파일 {path}이(가) 너무 큽니다: {what}이(가) {size:,}(으)로 한도 {limit:,}을(를) 넘습니다. 코드와 답안 파일만 "
+              "압축해 제출하세요.",
+        "en": "The submission {path} is too large: {what} is {size:,}, over the limit of {limit:,}. Hand in your code "
+              "and answers files only.",
+    },
+    "file_too_large": {
+        "ko": "{file} 파일이 {mb:.1f} MB로 이 종류 파일의 한도({limit:g} MB)를 넘어 채점하지 않았습니다. 데이터나 출력은 빼고 "
+              "코드만 제출하세요.",
+        "en": "{file} is {mb:.1f} MB, over the {limit:g} MB limit for such a file, so it was not graded. Hand in the code "
+              "without data or outputs.",
+    },
 })
 
 MAX_ZIP_FILES = 5000
-MAX_ZIP_BYTES = 500 * 1024 * 1024
+MAX_ZIP_BYTES = 256 * 1024 * 1024  # all members of a zip, as declared and as read
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one member of a zip, or one file of a folder (as declared and as read)
+#: The largest file of each kind the judge reads and grades (its source is held in memory several times).
+SOURCE_LIMITS_MB = {".py": 4, ".ipynb": 32, ".toml": 1}
+_CHUNK = 1 << 20
 
 
 # --- where a student's files are -----------------------------------------------------------------
@@ -45,7 +62,8 @@ SKIPPED_DIRS = {"__pycache__", ".git", ".venv", "node_modules"}
 
 
 def copy_regular_files(source: Path, target: Path, refused: list[str], base: Path | None = None) -> None:
-    """Copy only regular files and folders; links, devices, sockets and FIFOs are refused and named."""
+    """Copy only regular files and folders; links, devices, sockets and FIFOs are refused and named; a file over
+    MAX_MEMBER_BYTES (read no further than that) refuses the submission (UnpackError), as a zip member does."""
     base = base or source
     target.mkdir(parents=True, exist_ok=True)
     with os.scandir(source) as entries:
@@ -58,9 +76,23 @@ def copy_regular_files(source: Path, target: Path, refused: list[str], base: Pat
                     copy_regular_files(Path(entry.path), target / entry.name, refused, base)
             elif entry.is_file(follow_symlinks=False):
                 with open(entry.path, "rb") as src, open(target / entry.name, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+                    copied = _copy_capped(src, dst, MAX_MEMBER_BYTES)
+                if copied is None:  # as for a zip member: the submission is refused, with a message naming the cap
+                    os.unlink(target / entry.name)
+                    raise _too_large(base, relative, os.stat(entry.path).st_size, MAX_MEMBER_BYTES)
             else:
                 refused.append(relative)
+
+
+def _copy_capped(src, dst, limit: int) -> int | None:
+    """Stream ``src`` into ``dst``; None (and stops reading) as soon as more than ``limit`` bytes came."""
+    total = 0
+    while chunk := src.read(_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            return None
+        dst.write(chunk)
+    return total
 
 
 def unpack(submission: Path, into: Path, refused: list[str] | None = None) -> Path:
@@ -77,21 +109,61 @@ def unpack(submission: Path, into: Path, refused: list[str] | None = None) -> Pa
         copy_regular_files(submission, target, refused)
         return target
     try:
-        with zipfile.ZipFile(submission) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_ZIP_FILES or sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-                raise UnpackError(Msg("bad_zip", path=submission.name, error="too large"))
-            for member in members:
-                name = Path(member.filename)
-                if name.is_absolute() or ".." in name.parts or (member.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise UnpackError(Msg("bad_zip", path=submission.name, error=f"unsafe path {member.filename}"))
-            archive.extractall(target)
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as exc:
+        _extract_capped(submission, target)
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error) as exc:
         raise UnpackError(Msg("bad_zip", path=submission.name, error=str(exc)[:200])) from None
     entries = [p for p in target.iterdir() if not p.name.startswith((".", "__MACOSX"))]
     if len(entries) == 1 and entries[0].is_dir() and not (target / "exercises").exists():
         return entries[0]
     return target
+
+
+def _too_large(path: Path, what: str, size: int, limit: int) -> UnpackError:
+    return UnpackError(Msg("zip_too_large", path=path.name, what=what, size=size, limit=limit))
+
+
+def _extract_capped(submission: Path, target: Path) -> None:
+    """Extract a zip member by member, streaming: every member's declared size, the declared total, and the bytes
+    actually inflated (a zip may lie about its sizes) are held to MAX_MEMBER_BYTES and MAX_ZIP_BYTES."""
+    with zipfile.ZipFile(submission) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_FILES:
+            raise _too_large(submission, "files", len(members), MAX_ZIP_FILES)
+        declared = 0
+        for member in members:
+            name = Path(member.filename)
+            if name.is_absolute() or ".." in name.parts or (member.external_attr >> 16) & 0o170000 == 0o120000:
+                raise UnpackError(Msg("bad_zip", path=submission.name, error=f"unsafe path {member.filename}"))
+            if member.file_size > MAX_MEMBER_BYTES:
+                raise _too_large(submission, member.filename, member.file_size, MAX_MEMBER_BYTES)
+            declared += member.file_size
+        if declared > MAX_ZIP_BYTES:
+            raise _too_large(submission, "bytes", declared, MAX_ZIP_BYTES)
+        total = 0
+        target.mkdir(parents=True, exist_ok=True)
+        for member in members:
+            path = target.joinpath(*[part for part in Path(member.filename).parts if part not in ("", ".")])
+            if member.is_dir():
+                path.mkdir(parents=True, exist_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as src, open(path, "wb") as dst:
+                size = _copy_capped(src, dst, min(MAX_MEMBER_BYTES, MAX_ZIP_BYTES - total))
+            if size is None:
+                raise _too_large(submission, member.filename, MAX_MEMBER_BYTES + 1, MAX_MEMBER_BYTES)
+            total += size
+
+
+def source_too_large(path: Path) -> Msg | None:
+    """A message when the file the judge would read and grade is over its kind's limit (SOURCE_LIMITS_MB)."""
+    limit = SOURCE_LIMITS_MB.get(path.suffix.lower(), SOURCE_LIMITS_MB[".py"])
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= limit * 2**20:
+        return None
+    return Msg("file_too_large", file=path.name, mb=size / 2**20, limit=limit)
 
 
 def find_submission_file(exercise: Exercise, folder: Path) -> Path | None:
@@ -123,14 +195,17 @@ def not_submitted(exercise: Exercise, options: Options) -> ExerciseResult:
     """Every check 'not attempted': the file is missing from the submission."""
     from grader.checks import collect
 
-    if exercise.kind == "quiz":
-        return quiz.grade_missing(exercise, options)
+    if exercise.kind == "quiz":  # reads as a missing exercise does: "not submitted", not "not attempted"
+        result = quiz.grade_missing(exercise, options)
+        for check in result.checks:
+            check.message = Msg("file_not_submitted", file=exercise.meta.get("file") or "answers.toml")
+        return result
     specs = collect(exercise.public_checks_module(), hidden=False)
     if options.hidden:
         specs += collect(exercise.hidden_checks_module(), hidden=True)
     message = Msg("file_not_submitted", file=exercise.meta.get("file", ""))
     checks = [
-        CheckResult(s.name, s.title, 0.0, s.points, "not_attempted", message, hidden=s.hidden, hint=s.hint)
+        CheckResult(s.name, s.title, 0.0, s.points, "not_attempted", message, hidden=s.hidden)
         for s in specs
     ]
     return ExerciseResult(exercise.name, exercise.title, checks, options.seed, options.lang,
@@ -207,6 +282,9 @@ def grade_one(
 ) -> ExerciseResult:
     if path is None:
         return not_submitted(exercise, options)
+    too_large = source_too_large(path)
+    if too_large is not None:
+        return grader_error(exercise, options, too_large)
     if exercise.kind == "quiz":
         return quiz.grade_answers_file(exercise, path, options)
     return grade(exercise, path, options, reporter, oracle=shared.oracle if shared else None)

@@ -18,6 +18,7 @@ import os
 import secrets
 import statistics
 import threading
+import time
 import zlib
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -25,9 +26,67 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from grader.catalog import Catalog
+from grader.i18n import Msg, register, tr
 from grader.report.json_result import dumps, write_atomic
 
+# this module's messages, in Korean and English (grader.i18n keeps the shared ones)
+register({
+    "student_timed_out": {
+        "ko": "시간 초과: 이 학생의 채점이 {seconds:g}초 안에 끝나지 않아 중단했습니다(다른 학생의 채점은 계속됨).",
+        "en": "timed out: grading this student took more than {seconds:g} s and was stopped (the class went on).",
+    },
+})
+
 SUBMISSION_SUFFIXES = (".zip",)
+#: Seconds the judge may spend on one student beyond the exercises' own budgets (start-up, unpacking, reports).
+STUDENT_OVERHEAD = 120.0
+
+
+class StudentTimeout(Exception):
+    """A student's grading went past their whole wall-clock budget (:func:`within`)."""
+
+
+def student_seconds(catalog: Catalog) -> float:
+    """A student's whole wall-clock budget: every exercise's twice its time limit (a hang gets the rest of the file
+    one more budget, never two), plus STUDENT_OVERHEAD; `grade batch --student-timeout` overrides it."""
+    return STUDENT_OVERHEAD + sum(2 * e.time_limit for e in catalog.items if e.kind == "exercise")
+
+
+def within(seconds: float | None, work: Callable[[], object]) -> object:
+    """``work()`` run in a thread of its own whose sandbox sessions all stop at the deadline; if even the judge's
+    own part of it (unpacking, parsing) is still running ``seconds`` (+5) later, it is left behind (a daemon thread,
+    its result dropped) and StudentTimeout is raised, so that the class goes on."""
+    if not seconds:
+        return work()
+    from grader.sandbox.budget import student_deadline
+
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        student_deadline(seconds)
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="student", daemon=True)
+    thread.start()
+    thread.join(seconds + 5.0)
+    if thread.is_alive():
+        raise StudentTimeout(seconds)
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box.get("value")
+
+
+def timed_out(result: object) -> bool:
+    """Whether a student's deadline stopped any of their checks (here or while graded ahead)."""
+    return any(getattr(check.message, "key", None) == "student_timeout"
+               for item in getattr(result, "results", []) for check in item.checks)
+
+
+def timed_out_reason(seconds: float, lang: str) -> str:
+    return tr(Msg("student_timed_out", seconds=seconds), lang)
 
 
 @dataclass
@@ -37,13 +96,15 @@ class Student:
 
 
 def find_students(folder: Path) -> list[Student]:
-    """One folder or zip per student; the name (without .zip) is the student id."""
+    """One folder or zip per student; the name (without .zip) is the student id (any name: long, non-ASCII,
+    with dots or spaces; bytes that are not UTF-8 are shown as U+FFFD)."""
     students = []
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
         if entry.is_dir() or entry.suffix.lower() in SUBMISSION_SUFFIXES:
-            students.append(Student(entry.stem if entry.is_file() else entry.name, entry))
+            name = entry.stem if entry.is_file() else entry.name
+            students.append(Student(name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), entry))
     return students
 
 
@@ -139,6 +200,7 @@ class Ahead:
         self.claimed: set[str] = set()
         self.current: str | None = None
         self.results: dict[str, dict] = {}
+        self.seconds: float | None = None  # a student's whole budget (WarmRunner sets it; default student_seconds)
         self.thread = threading.Thread(target=self._run, name="numpy-ahead", daemon=True)
 
     @classmethod
@@ -159,6 +221,7 @@ class Ahead:
     def _run(self) -> None:
         from grader.assignment import grade_numpy_items
         from grader.judge import Options
+        from grader.sandbox.budget import student_deadline
 
         for student in self.students:
             with self.cond:
@@ -168,9 +231,12 @@ class Ahead:
                 self.current = student.id
             try:
                 options = Options(lang=self.lang, seed=student_seed(self.seed, student.id), device=self.device)
+                student_deadline(student_seconds(self.catalog) if self.seconds is None else self.seconds)
                 found = grade_numpy_items(self.catalog, student.path, options, self.ready)
             except Exception:  # noqa: BLE001 - the student's own thread grades them instead
                 found = {}
+            finally:
+                student_deadline(None)
             with self.cond:
                 self.results[student.id], self.current = found, None
                 self.cond.notify_all()
@@ -194,6 +260,7 @@ class WarmRunner:
     device: str = "auto"
     key: bytes | None = None
     ahead: Ahead | None = None
+    seconds: float | None = None  # the student's whole budget (default: student_seconds(catalog)); 0: none
 
     def __call__(self, student: Student, output: Path, seed: int, lang: str) -> None:
         from grader.assignment import grade_assignment
@@ -201,10 +268,20 @@ class WarmRunner:
         from grader.report.gradescope import to_gradescope
 
         options = Options(lang=lang, seed=seed, device=self.device)
+        seconds = student_seconds(self.catalog) if self.seconds is None else self.seconds
+        if self.ahead is not None:
+            self.ahead.seconds = seconds
         done = self.ahead.take(student.id) if self.ahead is not None else None
-        result = grade_assignment(self.catalog, student.path, options, done=done)
+        begun = time.monotonic()
+        try:
+            result = within(seconds, lambda: grade_assignment(self.catalog, student.path, options, done=done))
+        except StudentTimeout:
+            write_failure(output, student, seed, timed_out_reason(seconds, lang), self.key)
+            return
         data = to_gradescope(result)
         data["student"] = student.id
+        if timed_out(result) or seconds and time.monotonic() - begun >= seconds:  # what was graded stands
+            data["error"] = timed_out_reason(seconds, lang)
         write_result(output, data, self.key)
 
 
@@ -217,8 +294,28 @@ def write_failure(output: Path, student: Student, seed: int, reason: str, key: b
                           "seed": seed, "error": reason, "student": student.id}, key)
 
 
+#: Longest id (UTF-8 bytes) used as is in a file name: with ``.json`` and write_atomic's temporary name
+#: (``.ID.json.XXXXXXXX.tmp``) it stays well under the 255 bytes a file name may have.
+MAX_NAME_BYTES = 200
+
+
+def result_name(student: str) -> str:
+    """The result file's stem for ``student``: the id itself where it is a plain file name of at most
+    MAX_NAME_BYTES, else its first characters and a hash of the whole id (distinct ids, distinct files)."""
+    raw = student.encode("utf-8", "replace")
+    plain = (student not in ("", ".", "..") and not student.startswith(".") and "/" not in student
+             and "\0" not in student and "\\" not in student)
+    if plain and len(raw) <= MAX_NAME_BYTES:
+        return student
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    head = "".join(c if c.isalnum() or c in "-_" else "_" for c in student)
+    while len(head.encode("utf-8")) > 120:
+        head = head[:-1]
+    return f"{head}~{digest}"
+
+
 def result_path(results: Path, student: str) -> Path:
-    return results / f"{student}.json"
+    return results / f"{result_name(student)}.json"
 
 
 def pending(students: list[Student], results: Path, resume: bool, key: bytes | None = None) -> list[Student]:
@@ -276,6 +373,8 @@ def load_results(results: Path, students: list[Student], key: bytes | None = Non
 
 def grades_csv(catalog: Catalog, loaded: dict[str, dict]) -> str:
     """One row per student (sorted), a column per exercise and the total, plus a points row."""
+    from grader.report.safe_text import csv_cell  # ids and notes are the students' text: never a formula (OWASP)
+
     names = [e.name for e in catalog.items]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -290,7 +389,7 @@ def grades_csv(catalog: Catalog, loaded: dict[str, dict]) -> str:
         data = loaded[student]
         per = data.get("exercises") or {}
         scores = [f"{per[n]['score']:g}" if n in per else "0" for n in names]
-        writer.writerow([student, *scores, f"{float(data.get('score', 0)):g}", _note(data, names)])
+        writer.writerow([csv_cell(student), *scores, f"{float(data.get('score', 0)):g}", csv_cell(_note(data, names))])
     return buffer.getvalue()
 
 
@@ -302,6 +401,9 @@ def _note(data: dict, names: list[str]) -> str:
         problem = (per.get(name) or {}).get("problem") if isinstance(per.get(name), dict) else None
         if problem:
             notes.append(f"{name}: {' '.join(str(problem).split())[:300]}")
+        adjusted = (per.get(name) or {}).get("adjusted") if isinstance(per.get(name), dict) else None
+        if isinstance(adjusted, dict):  # grade adjust: the new score's reason (grader/classroom/adjustments.py)
+            notes.append(f"{name}: {' '.join(str(adjusted.get('note', '')).split())[:300]}")
     return " | ".join(n for n in notes if n)
 
 
@@ -326,6 +428,10 @@ def summarise(catalog: Catalog, loaded: dict[str, dict]) -> ClassSummary:
 
 
 def write_csv(catalog: Catalog, results: Path, students: list[Student], key: bytes | None = None) -> Path:
+    from grader.classroom.adjustments import apply_from  # RESULTS/adjustments.toml, each entry signed
+
     path = results / "grades.csv"
-    write_atomic(path, grades_csv(catalog, load_results(results, students, key)))
+    signing = key if key is not None else (results_key(results) if (results / KEY_FILE).is_file() else None)
+    loaded, _ = apply_from(results, load_results(results, students, key), signing)
+    write_atomic(path, grades_csv(catalog, loaded))
     return path

@@ -179,7 +179,7 @@ class Key:
 _BOTH, _EX, _QUIZ = ("exercise", "quiz"), ("exercise",), ("quiz",)
 _NUMBER = (int, float)
 
-#: Every key ``exercise.toml`` may hold (README "exercise.toml keys" shows this table; a test keeps them equal).
+#: Every key ``exercise.toml`` may hold (docs/checks.md "exercise.toml keys" shows this table; a test keeps them equal).
 KEYS: tuple[Key, ...] = (
     Key("id", (str,), _BOTH, False, "The id, `ex16` or `q04`; must equal the folder's (the folder name is what counts)."),
     Key("slug", (str,), _BOTH, False, "The short name; must equal the folder's `<id>_<slug>`."),
@@ -389,6 +389,10 @@ class Catalog:
                 if len(word) >= 3:
                     names.setdefault(word, e)
         found: list[Exercise] = []
+        number = re.match(r"(ex|e|x|q)?\D{0,2}?0*(\d{1,3})(?!\d)", key)  # ex5x, e05, ex_5, q1a: the number names it
+        if number:
+            wanted = f"{'q' if (number.group(1) or '') == 'q' else 'ex'}{int(number.group(2)):02d}"
+            found += [e for e in self.items if e.id == wanted]
         for word in difflib.get_close_matches(key, list(names), n=6, cutoff=0.7):
             if names[word] not in found:
                 found.append(names[word])

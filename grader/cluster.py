@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +34,9 @@ except ImportError as exc:  # the optional extra
     raise ImportError(f"grading on a cluster needs Dask: pip install 'dl-grader[cluster]' ({exc})") from exc
 
 from grader import batch
-from grader.assignment import SKIPPED_DIRS
+from grader.assignment import MAX_MEMBER_BYTES, MAX_ZIP_BYTES, SKIPPED_DIRS
 from grader.catalog import Catalog
+from grader.public import private
 
 COURSE_DIRS = ("exercises", "solutions")
 RETRIES = 2  # a task that raises is tried again this many times (a dead worker: see ALLOWED_FAILURES)
@@ -66,11 +68,14 @@ def course_bundle(root: Path) -> tuple[str, bytes]:
         for top in COURSE_DIRS:
             base = root / top
             for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+                dirnames[:] = sorted(d for d in dirnames
+                                     if d not in SKIPPED_DIRS and not (top == "exercises" and private(d)))
                 relative = Path(dirpath).relative_to(root)
                 _add(archive, relative.as_posix(), None)
                 for name in sorted(filenames):
                     path = Path(dirpath) / name
+                    if top == "exercises" and private(name):
+                        continue  # what the release ships of exercises/ only: no answers or state files
                     if path.is_file() and not name.endswith(".pyc"):
                         _add(archive, (relative / name).as_posix(), path.read_bytes())
     data = buffer.getvalue()
@@ -90,7 +95,10 @@ def _zip_regular_files(source: Path, archive: zipfile.ZipFile, refused: list[str
                     _zip_regular_files(Path(entry.path), archive, refused, base)
             elif entry.is_file(follow_symlinks=False):
                 with open(entry.path, "rb") as handle:
-                    _add(archive, relative, handle.read(), compress=False)  # small files: no CPU spent
+                    data = handle.read(MAX_MEMBER_BYTES + 1)  # never more than the cap held here
+                if len(data) > MAX_MEMBER_BYTES:  # a row naming the cap, as the local pool gives
+                    raise OSError(f"{relative} is over the limit of {MAX_MEMBER_BYTES:,} bytes for one file")
+                _add(archive, relative, data, compress=False)  # small files: no CPU spent
             else:
                 refused.append(relative)
 
@@ -113,6 +121,9 @@ def pack_submission(path: Path) -> Packed:
         with zipfile.ZipFile(buffer, "w") as archive:
             _zip_regular_files(path, archive, refused, path)
         return Packed("dir", path.name, buffer.getvalue(), refused)
+    size = path.stat().st_size
+    if size > MAX_ZIP_BYTES:  # never read into this process: a row that names the cap instead
+        raise OSError(f"{path.name} is {size:,} bytes, over the limit of {MAX_ZIP_BYTES:,} for a submission")
     return Packed("zip", path.name, path.read_bytes())
 
 
@@ -209,8 +220,9 @@ def _require_boundary(digest: str, root: Path, allow_unconfined: bool) -> None:
 
 
 def grade_submission(digest: str, student: str, packed: Packed, seed: int, lang: str, device: str,
-                     allow_unconfined: bool = False) -> str:
-    """The task: grade one student on this worker; the result as JSON text (plain data only)."""
+                     allow_unconfined: bool = False, student_timeout: float | None = None) -> str:
+    """The task: grade one student on this worker, within the student's whole wall-clock budget (as the local pool:
+    past it the student's row says "timed out" and the worker takes the next one); the result as JSON text."""
     from grader.assignment import grade_assignment
     from grader.report.gradescope import to_gradescope
     from grader.i18n import Msg
@@ -219,7 +231,10 @@ def grade_submission(digest: str, student: str, packed: Packed, seed: int, lang:
 
     catalog = _catalog(digest)
     _require_boundary(digest, catalog.root, allow_unconfined)
-    with tempfile.TemporaryDirectory(prefix="grade-cluster-") as tmp:
+    seconds = batch.student_seconds(catalog) if student_timeout is None else student_timeout
+    tmp = tempfile.mkdtemp(prefix="grade-cluster-")
+
+    def work():
         path = Path(tmp) / packed.name
         if packed.kind == "link":
             path.symlink_to(Path(tmp) / "missing")
@@ -228,11 +243,23 @@ def grade_submission(digest: str, student: str, packed: Packed, seed: int, lang:
         else:
             path.mkdir()
             _extract(packed.payload, path)
-        result = grade_assignment(catalog, path, Options(lang=lang, seed=seed, device=device))
+        return grade_assignment(catalog, path, Options(lang=lang, seed=seed, device=device))
+
+    begun = time.monotonic()
+    try:
+        result = batch.within(seconds, work)
+    except batch.StudentTimeout:
+        reason = batch.timed_out_reason(seconds, lang)
+        return dumps({"score": 0, "max_score": 0, "output": reason, "tests": [], "exercises": {}, "seed": seed,
+                      "error": reason, "student": student})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # a thread left behind loses its files, not this worker its disk
     if packed.refused and result.results and result.problem is None:
         result.results[0].notes.append(Msg("refused_files", names=", ".join(packed.refused[:10])))
     data = to_gradescope(result)
     data["student"] = student
+    if batch.timed_out(result) or seconds and time.monotonic() - begun >= seconds:
+        data["error"] = batch.timed_out_reason(seconds, lang)
     return dumps(data)
 
 
@@ -279,6 +306,7 @@ class DaskRunner:
     device: str = "auto"
     key: bytes | None = None
     allow_unconfined: bool = False
+    student_timeout: float | None = None
     retries: int = RETRIES
     task: Callable[..., str] = grade_submission
     client: Client | None = None
@@ -339,7 +367,8 @@ class DaskRunner:
                 on_start(student)
                 future = self.client.submit(
                     self.task, self.digest, student.id, packed, batch.student_seed(seed, student.id), lang,
-                    self.device, self.allow_unconfined, key=f"grade-{student.id}-{os.urandom(6).hex()}",
+                    self.device, self.allow_unconfined, self.student_timeout,
+                    key=f"grade-{hashlib.sha256(student.id.encode()).hexdigest()[:16]}-{os.urandom(6).hex()}",
                     retries=self.retries, pure=False)
                 owner[future.key] = student
                 running.add(future)
@@ -371,9 +400,11 @@ class DaskRunner:
 def run_batch(students: list[batch.Student], results: Path, catalog: Catalog, scheduler: str, seed: int, lang: str,
               on_start: Callable[[batch.Student], None] = lambda s: None,
               on_done: Callable[[batch.Student], None] = lambda s: None, key: bytes | None = None,
-              device: str = "auto", jobs: int = 0, allow_unconfined: bool = False) -> None:
+              device: str = "auto", jobs: int = 0, allow_unconfined: bool = False,
+              student_timeout: float | None = None) -> None:
     """`grade batch --scheduler`: the same result files as :func:`grader.batch.run_batch`, graded on Dask."""
     if not students:  # nothing left to grade (e.g. a finished --resume): no cluster needed
         return
-    with DaskRunner(catalog, scheduler, device=device, key=key, allow_unconfined=allow_unconfined) as runner:
+    with DaskRunner(catalog, scheduler, device=device, key=key, allow_unconfined=allow_unconfined,
+                    student_timeout=student_timeout) as runner:
         runner.run(students, results, seed, lang, on_start, on_done, jobs)

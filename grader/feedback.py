@@ -15,41 +15,66 @@ from grader.i18n import Msg, TextLike, register, tr
 # this module's messages, in Korean and English (grader.i18n keeps the shared ones)
 register({
     "likely_mistake": {"ko": "흔한 실수: {explanation}", "en": "Common mistake: {explanation}"},
+    "dtype_row": {"ko": "자료형(dtype)이 다릅니다", "en": "dtype differs"},
 })
 
 _FORMATTER = {"float_kind": lambda v: f"{v:.4g}"}
 HIDDEN = object()  # stands for a value that must not be shown (hidden checks' expected values)
 
 
-def format_value(value: Any, width: int = 60) -> str:
-    """A short, readable form of a plain value for tables and messages."""
+def format_value(value: Any, width: int = 60, digits: int = 4) -> str:
+    """A short, readable form of a plain value for tables and messages (floats in arrays to ``digits`` digits)."""
+    formatter = _FORMATTER if digits == 4 else {"float_kind": lambda v: f"{v:.{digits}g}"}
     if value is HIDDEN:
         return "(hidden)"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.{max(6, digits)}g}"
     np = sys.modules.get("numpy")
     if np is not None and isinstance(value, np.ndarray):
         if value.size > 12:
-            body = np.array2string(value.ravel()[:6], separator=", ", formatter=_FORMATTER)
+            body = np.array2string(value.ravel()[:6], separator=", ", formatter=formatter)
             return f"array{tuple(value.shape)} {body[:-1]}, ...]"
-        text = np.array2string(value, separator=", ", formatter=_FORMATTER)
+        text = np.array2string(value, separator=", ", formatter=formatter)
         text = " ".join(text.split())
         return text if len(text) <= width else text[: width - 3] + "..."
-    if isinstance(value, (list, tuple)) and len(value) > 8:
-        import numpy as np
+    if np is not None and isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return format_value(value.item(), width, digits)  # np.float32(2.0) reads 2
+    if isinstance(value, (list, tuple)) and (len(value) > 8 or (value and _numeric(value, "iuf"))):
+        import numpy as np  # numbers as in an array (4 significant digits), never a 17-digit repr
 
-        return format_value(np.asarray(value, dtype=object) if not _numeric(value) else np.asarray(value), width)
+        return format_value(np.asarray(value, dtype=object) if not _numeric(value) else np.asarray(value), width, digits)
     text = repr(value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _numeric(values: Any) -> bool:
+def _numeric(values: Any, kinds: str = "biuf") -> bool:
     import numpy as np
 
     try:
-        return np.asarray(values).dtype.kind in "biuf"
+        return np.asarray(values).dtype.kind in kinds
     except (ValueError, TypeError):
         return False
+
+
+def dtype_of(value: Any) -> str | None:
+    """The numeric type a value holds (``float64``, ``int64``, ``bool``), or None for anything that is not numbers."""
+    if value is HIDDEN or isinstance(value, str):
+        return None
+    np = sys.modules.get("numpy")
+    if np is None:
+        return {bool: "bool", int: "int", float: "float"}.get(type(value))
+    try:
+        kind = np.asarray(value).dtype
+    except (ValueError, TypeError):
+        return None
+    return str(kind) if kind.kind in "biufc" else None
+
+
+def _family(dtype: str | None) -> str | None:
+    """int and uint are one family; float16/32/64 another; so the row appears when the kind of number differs."""
+    if dtype is None:
+        return None
+    return "bool" if dtype.startswith("bool") else "int" if "int" in dtype else "complex" if "complex" in dtype else "float"
 
 
 def describe_input(value: Any) -> str:
@@ -79,7 +104,15 @@ class NumTable:
         body = []
         for row in self.rows:
             expected = tr(Msg("hidden_value"), lang) if row.expected is HIDDEN else format_value(row.expected)
-            body.append([row.label, expected, format_value(row.got)])
+            got = format_value(row.got)
+            for digits in (8, 12, 17):  # values that differ never read the same: more digits until they do not
+                if row.expected is HIDDEN or expected != got or row.ok:
+                    break
+                expected, got = format_value(row.expected, digits=digits), format_value(row.got, digits=digits)
+            body.append([row.label, expected, got])
+            kinds = dtype_of(row.expected), dtype_of(row.got)
+            if all(kinds) and _family(kinds[0]) != _family(kinds[1]):  # [6.0, 8.0] vs [6, 8]: say why they differ
+                body.append([f"↳ {tr(Msg('dtype_row'), lang)}", f"dtype {kinds[0]}", f"dtype {kinds[1]}"])
         return header, body
 
 

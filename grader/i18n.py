@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Mapping, Union
@@ -40,7 +41,7 @@ class Msg:
     def render(self, lang: str) -> str:
         template = plural(MESSAGES[self.key][lang], self.params)
         params = {k: tr(v, lang) if isinstance(v, (Msg, dict)) else v for k, v in self.params.items()}
-        return template.format(**params)
+        return particles(template.format(**params))
 
     def __repr__(self) -> str:
         return f"Msg({self.key!r}, {self.params!r})"
@@ -54,6 +55,104 @@ def plural(template: str, params: Mapping[str, object]) -> str:
     return _PLURAL.sub(lambda m: m.group(2) if params.get(m.group(1)) == 1 else m.group(3), template)
 
 
+# --- Korean particles after substituted values: `{call}`(을), {name}(이)라는, {dtype}(이)어야, {n}(으)로 ---------
+#: A particle written with both forms, in the order tossi reads: (을) (이) (은) (과) (으)로 (이)라는 (이)어야 ...
+#: (An older pair form after a non-Hangul character, ``'{raw}'은(는)``, is read the same way.)
+_MARK = re.compile(r"(?:(?<![가-힣])[을를이가은는과와](?=\([을를이가은는과와]\)))?\((을|를|이|가|은|는|과|와|으)\)([가-힣]*)")
+_ONE = {"을": "을", "를": "을", "이": "이", "가": "이", "은": "은", "는": "은", "과": "과", "와": "과", "으": "으"}
+#: The last sound of an English letter's name as Koreans say it (에이, 비, 씨, ..., 엘, 엠, 엔, 알, ...).
+_LETTER_CODA = {"l": "ㄹ", "r": "ㄹ", "m": "ㅁ", "n": "ㄴ"}
+#: Words read against the spelling rules below (타입, not 타이프; 아웃풋).
+_WORD_CODA = {"type": "ㅂ", "dtype": "ㅂ", "stub": "ㅂ", "init": "ㅅ", "fit": "ㅅ", "net": "ㅅ", "get": "ㅅ",
+              "deep": "ㅂ",
+              "keras": "", "numpy": "", "xor": "", "or": "", "and": "", "adam": "ㅁ", "none": "ㄴ",
+              "bool": "ㄹ"}  # XOR 엑스오어, OR 오어, AND 앤드
+_VOWELS = set("aeiou")
+_ENDINGS = (("ng", "ㅇ"), ("me", "ㅁ"), ("ne", "ㄴ"), ("m", "ㅁ"), ("n", "ㄴ"), ("ck", "ㄱ"), ("ic", "ㄱ"), ("ut", "ㅅ"))
+
+
+def particles(text: str) -> str:
+    """Resolve each two-form particle mark by the sound just before it, as a Korean reader says it:
+    ``build_model()`(을)`` → ``build_model()`을`` (모델), ``h(을)`` → ``h를`` (에이치), ``int32(이)어야`` →
+    ``int32여야`` (삼십이), ``y.shape[0](으)로`` → ``y.shape[0]으로`` (영). Digits are read Sino-Korean and
+    Hangul by its last syllable (both by ``tossi``); Latin letters by their English names; English words by how
+    Korean writes them (model 모델, input 인풋, layer 레이어). Text without a mark is returned unchanged."""
+    if "(" not in text or not _MARK.search(text):
+        return text
+    out, last = [], 0
+    for match in _MARK.finditer(text):
+        before = text[:match.start()]
+        one, rest = _ONE[match.group(1)], match.group(2)
+        morph = f"({one}){rest}" if rest and one in ("이", "으") else one + rest
+        word = spoken(before)
+        particle = _particle(word, morph) if word else match.group(0)
+        out.append(text[last:match.start()] + particle)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _particle(word: str, morph: str) -> str:
+    """The form of ``morph`` (``(을)``, ``(으)로``, ...) that follows ``word``, by ``tossi``."""
+    import tossi
+
+    return tossi.postfix(word, morph)[len(word):]
+
+
+def spoken(before: str) -> str:
+    """What a Korean reader says last in ``before`` (code, a number, a word), as text ``tossi`` can read: Hangul
+    or digits as they are, an English word or letter as a Hangul syllable with the same final sound."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFKC", before).rstrip("`'\"")  # β₂ᵗ reads as β2t
+    while s.endswith(")"):  # a call's arguments are not read: `numerical_gradient(f, x)` ends in "gradient"
+        depth, start = 0, -1
+        for i in range(len(s) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(s[i], 0)
+            if depth == 0:
+                start = i
+                break
+        if start < 0:
+            break
+        head = s[:start]
+        if not head or not (head[-1].isalnum() or head[-1] == "_"):  # a whole tuple: (None, 100, 3) ends in 3
+            s = s[start + 1:-1].rstrip()
+            continue
+        s = head
+    s = s.rstrip("`'\"]}>.,:;…_")
+    if s.endswith("%"):
+        return "트"  # 퍼센트
+    tail = re.search(r"(?:[0-9][0-9,]*(?:\.[0-9]+)?|[A-Za-z]+|[가-힣]+)$", s)
+    if not tail:
+        return "각" if s.endswith("ε") else "가" if s[-1:].isalpha() else ""  # α 알파, σ 시그마; ε 엡실론
+    word = tail.group(0)
+    if word[0].isdigit():
+        return word.replace(",", "")
+    if "가" <= word[0] <= "힣":
+        return word
+    return {"": "가", "ㄹ": "갈"}.get(_english_coda(word), "각")
+
+
+def _english_coda(word: str) -> str:
+    """The final consonant (Hangul jamo, "" for none) of an English word or letters as Korean writes them."""
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", word) or [word]
+    last = parts[-1]
+    if last.lower() in _WORD_CODA:
+        return _WORD_CODA[last.lower()]
+    if len(last) == 1 or last.isupper() or not _VOWELS & set(last.lower()):  # h, MSE, SGD, lr, np: letters
+        return _LETTER_CODA.get(last[-1].lower(), "")
+    w = last.lower()
+    if w.endswith(("l", "le")):
+        return "ㄹ"  # model 모델, table 테이블
+    for ending, coda in _ENDINGS:  # training 트레이닝, sum 섬, mean 민, time 타임, stack 스택, static 스태틱, input 인풋
+        if w.endswith(ending):
+            return coda
+    if len(w) > 2 and w[-1] in "kpb" and w[-2] in _VOWELS and w[-3] not in _VOWELS or w.endswith("ook"):
+        return "ㄱ" if w[-1] == "k" else "ㅂ"  # step 스텝, lab 랩, notebook 노트북; shape 셰이프, help 헬프, loop 루프
+    return ""  # layer 레이어, loss 로스, dense 덴스, gradient 그래디언트, relu 렐루, softmax 소프트맥스
+
+
 def tr(text: TextLike | None, lang: str) -> str:
     """Render a plain string, a bilingual dict or a catalog message in ``lang``."""
     if text is None:
@@ -62,7 +161,7 @@ def tr(text: TextLike | None, lang: str) -> str:
         return text
     if isinstance(text, Msg):
         return text.render(lang)
-    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+    return particles(text.get(lang) or text.get("en") or next(iter(text.values()), ""))
 
 
 def both(text: TextLike) -> dict[str, str]:
@@ -167,15 +266,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`{call}` is wrong on hidden inputs ({failed} of {total} wrong).",
     },
     "wrong_shape": {
-        "ko": "`{call}`의 결과 모양이 {got}입니다. {expected}이어야 합니다.",
+        "ko": "`{call}`의 결과 모양이 {got}입니다. {expected}(이)어야 합니다.",
         "en": "`{call}` returned an array of shape {got}; it should have shape {expected}.",
     },
     "wrong_type": {
-        "ko": "`{call}`의 결과 종류가 {got}입니다. {expected}이어야 합니다.",
+        "ko": "`{call}`의 결과 종류가 {got}입니다. {expected}(이)어야 합니다.",
         "en": "`{call}` returned a {got}; it should return {expected}.",
     },
     "input_modified": {
-        "ko": "`{call}`을 호출한 뒤 입력 배열이 바뀌어 있습니다. 반환하기 전에 원래 값으로 되돌리세요.",
+        "ko": "`{call}`(을) 호출한 뒤 입력 배열이 바뀌어 있습니다. 반환하기 전에 원래 값으로 되돌리세요.",
         "en": "`{call}` changed its input array. Restore it before returning.",
     },
     # models

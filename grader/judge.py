@@ -16,6 +16,7 @@ from grader.feedback import Advice, Code, Detail
 from grader.i18n import Msg, TextLike, register
 from grader.results import CheckResult, ExerciseResult
 from grader.sandbox import Limits, Session, Verdict
+from grader.server.client import falls_back
 from grader.source import read_source, shipped, syntax_problem, untouched
 if TYPE_CHECKING:
     from grader.checks import CheckSpec
@@ -58,6 +59,10 @@ register({
         "en": "Your file called sys.exit({code}) while loading.",
     },
     "starting": {"ko": "채점 준비 중", "en": "Preparing"},
+    "same_failure_above": {
+        "ko": "위의 ‘{check}’ 검사와 같은 이유로 실패했습니다.",
+        "en": "Failed for the same reason as “{check}” above.",
+    },
     "grading": {"ko": "채점 중", "en": "Grading"},
 })
 
@@ -163,6 +168,7 @@ class Oracle:
             self.session = None
 
 
+@falls_back  # a warm server lost mid-grade: graded again with this process's own workers
 def grade(
     exercise: Exercise,
     submission: Path,
@@ -199,8 +205,8 @@ def grade(
     own_oracle = oracle is None
     oracle = oracle or Oracle(options)
     oracle.fresh_budget()
-    if hidden_module is not None and exercise.meta.get("oracle_tensorflow") and problem is None:
-        oracle.get()  # start importing TensorFlow now, beside the student's sandbox
+    if problem is None and (exercise.tensorflow or hidden_module is not None and exercise.meta.get("oracle_tensorflow")):
+        oracle.get()  # beside the student's sandbox: the oracle rebuilds models' facts and computes expected values
 
     result = ExerciseResult(
         exercise=exercise.name,
@@ -237,6 +243,7 @@ def grade(
             check_started = time.monotonic()
             result.checks.append(_run_check(spec, session, exercise, options, unchanged, reporter, shared, oracle))
             result.checks[-1].seconds = time.monotonic() - check_started
+        result.notes.extend(shared.get("facts_notes", {}).values())  # what the model facts came from
         result.device = session.info.device if session.tensorflow else "cpu"
         result.backend = session.backend if session.tensorflow else ""
         if session.tensorflow and session.backend != options.backend:
@@ -246,6 +253,7 @@ def grade(
             result.device += f" ({session.info.device_name})"
         result.output, result.output_dropped = session.captured()
         result.dedupe_explanations()
+        say_once(result.checks)
     finally:
         if own_session and session is not None:
             session.close()
@@ -342,13 +350,31 @@ def _problem_message(problem: object) -> tuple[TextLike, list]:
 
 def _not_run(spec: CheckSpec) -> CheckResult:
     """A check that could not run because the file did not load (the reason is shown once, above the checks)."""
-    return CheckResult(spec.name, spec.title, 0.0, spec.points, "failed", Msg("not_run_load"), [], spec.hidden, spec.hint)
+    return CheckResult(spec.name, spec.title, 0.0, spec.points, "failed", Msg("not_run_load"), [], spec.hidden)
 
 
 def _failed(spec: CheckSpec, message: TextLike, *details: object) -> CheckResult:
-    return CheckResult(
-        spec.name, spec.title, 0.0, spec.points, "failed", message, list(details), spec.hidden, spec.hint
-    )
+    return CheckResult(spec.name, spec.title, 0.0, spec.points, "failed", message, list(details), spec.hidden)
+
+
+def say_once(checks: list[CheckResult]) -> None:
+    """A failure several checks share (a model that does not build, code that raises) is said in full once; the
+    later checks point back to the first instead of repeating its message and traceback."""
+    from grader.feedback import detail_text
+
+    first: dict[tuple, CheckResult] = {}
+    for check in checks:
+        if check.status != "failed" or not isinstance(check.message, Msg) or _not_run_key(check.message):
+            continue
+        key = (check.message.render("en"), *(detail_text(d, "en") for d in check.details))
+        if key in first:
+            check.message, check.details = Msg("same_failure_above", check=first[key].title), []
+        else:
+            first[key] = check
+
+
+def _not_run_key(message: Msg) -> bool:
+    return message.key in ("not_run_load", "timeout_skipped", "same_failure_above")
 
 
 def _run_check(
@@ -363,7 +389,7 @@ def _run_check(
 ) -> CheckResult:
     from grader.checks import Ctx, Incorrect, NotAttempted, Outcome
 
-    base = dict(name=spec.name, title=spec.title, max_points=spec.points, hidden=spec.hidden, hint=spec.hint)
+    base = dict(name=spec.name, title=spec.title, max_points=spec.points, hidden=spec.hidden)
     if spec.needs and set(spec.needs) <= unchanged:
         message = Msg("not_attempted", name=", ".join(spec.needs))
         return CheckResult(points=0.0, status="not_attempted", message=message, **base)
@@ -383,11 +409,20 @@ def _run_check(
     except (Incorrect, NotAttempted, Outcome) as outcome:
         from grader.report.curves import with_curves  # the training curve shows why the check failed
 
+        # the check's hint is about a wrong answer: only where the check itself judged one (not where the code
+        # raised, a function is missing or a shared step failed)
+        hint = spec.hint if isinstance(outcome, Incorrect) and outcome.judged else None
         return CheckResult(points=0.0, status=outcome.status, message=outcome.message,
-                           details=with_curves(outcome.details, ctx.notes), **base)
+                           details=with_curves(outcome.details, ctx.notes), hint=hint, **base)
     except Verdict as verdict:
         return CheckResult(points=0.0, status="failed", message=verdict.message, **base)
     except Exception as exc:  # a bug in the check itself must not stop the other checks
-        message = Msg("check_error", error=f"{type(exc).__name__}: {exc}")
+        from grader.blame import who_raised, text_of
+
+        blamed = who_raised(ctx, exc)
+        if blamed is not None:  # the check choked on what the student's code gave it: the student's answer
+            return CheckResult(points=0.0, status="failed", message=blamed, **base)
+        message = Msg("check_error", error=f"{type(exc).__name__}: {text_of(exc)}")
         return CheckResult(points=0.0, status="failed", message=message, **base)
     return CheckResult(points=spec.points, status="passed", details=ctx.notes, **base)
+

@@ -2,12 +2,18 @@
 
 The worker (numpy, or TensorFlow for a Keras exercise) imports while typer, rich and the judge import here,
 instead of after them; the judge then finds it started (:func:`grader.sandbox.launcher.zygote` keeps one per
-kind). Only a guess from the raw arguments: anything unclear starts nothing, and the command itself decides.
+kind). A student's grading commands (`grade exNN`, `grade check`, `grade all`, `grade watch`) borrow it from the
+user's warm server (:mod:`grader.server`), started in the background the first time; ``--no-server`` (any
+position) or ``GRADE_SERVER=0`` keeps this run on a worker of its own. Only a guess from the raw arguments:
+anything unclear starts nothing, and the command itself decides.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+
+NO_SERVER = "--no-server"
 
 
 def _option(argv: list[str], name: str) -> str | None:
@@ -25,25 +31,42 @@ def start_worker(argv: list[str]) -> None:
         words = [a for a in argv if not a.startswith("-")]
         if not words or "--help" in argv:
             return
-        name = words[1] if words[0] == "check" and len(words) > 1 else words[0]
+        name = words[1] if words[0] in ("check", "watch") and len(words) > 1 else words[0]
         from grader.catalog import Catalog, find_root
         from grader.sandbox import launcher
 
         if not launcher.forking_supported():
             return
-        item = Catalog(find_root()).resolve(name)  # another command (`grade batch`, ...) is no exercise: raises
+        catalog = Catalog(find_root())
+        if words[0] == "all":  # the workers it needs are started by `grade all` itself (assignment.SharedSessions)
+            _server(catalog.root)
+            return
+        item = catalog.resolve(name)  # another command (`grade batch`, ...) is no exercise: raises
         if item.kind != "exercise":
             return
         from grader.judge import Options, backend_for, default_backend
 
         backend = backend_for(item, Options(backend=_option(argv, "--backend") or default_backend()))
         device = _option(argv, "--device") or "auto"
+        _server(item.folder.parent.parent)
         launcher.zygote(bool(item.tensorflow), device, item.folder.parent.parent, backend).start()
     except Exception:  # noqa: BLE001 - only a head start: the command reports every problem itself
         return
 
 
+def _server(root: object) -> bool:
+    """Borrow warm workers from the user's server for this course (off on CI, in `grade batch`, ...)."""
+    from pathlib import Path
+
+    from grader.server.client import enable
+
+    return enable(Path(str(root)))
+
+
 def main() -> None:
+    if NO_SERVER in sys.argv[1:]:
+        sys.argv = [a for a in sys.argv if a != NO_SERVER]
+        os.environ["GRADE_SERVER"] = "0"
     start_worker(sys.argv[1:])
     from grader.cli import main as cli_main
 

@@ -9,7 +9,6 @@ model or draw plots at top level. The student's file is only read, never modifie
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,10 @@ register({
         "ko": "노트북 {path}의 nbformat 버전이 {version}입니다. 채점기는 버전 4 노트북을 읽습니다. Jupyter나 Colab에서 열어 다시 저장하세요.",
         "en": "The notebook {path} has nbformat version {version}; the grader reads version 4 notebooks. Open it in Jupyter or Colab and save it again.",
     },
+    "nb_no_version": {
+        "ko": "{path} 파일에는 노트북이면 있어야 할 nbformat 버전이 없습니다. Jupyter나 Colab에서 만든 .ipynb 파일이 맞는지 확인하고, 열어서 다시 저장하세요.",
+        "en": "{path} has no nbformat version, which every notebook has: check that it is an .ipynb saved by Jupyter or Colab, open it there and save it again.",
+    },
     "nb_unreadable": {
         "ko": "노트북 {path}의 구조를 읽을 수 없습니다: {error}",
         "en": "The notebook {path} has a structure the grader cannot read: {error}",
@@ -53,9 +56,13 @@ register({
         "ko": "이 문제는 함수만 채점하므로, 최상위에서 모델을 학습하거나 그래프를 그리는 셀(줄)은 실행하지 않았습니다: {cells}",
         "en": "This exercise grades functions only, so cells (or lines) that train a model or draw plots at top level were not run: {cells}",
     },
-    "nb_quiz_not_literal": {
-        "ko": "{cell}번째 셀(문항 {qid})의 answer는 계산식이 아닌 값(문자열, 숫자, 리스트)이어야 합니다. 답하지 않은 것으로 처리했습니다.",
-        "en": "In cell {cell} (question {qid}), answer must be a plain value (a string, a number, a list), not an expression; it counts as unanswered.",
+    "nb_too_big": {
+        "ko": "노트북 {path}의 크기가 {size:,}바이트로, 상한 {cap:,}바이트를 넘어 채점하지 않았습니다. 큰 출력(이미지, 긴 로그)을 지우고(Edit → Clear All Outputs) 저장한 뒤 다시 제출하세요.",
+        "en": "The notebook {path} is {size:,} bytes, over the {cap:,}-byte limit, so it was not graded. Clear its large outputs (Edit → Clear All Outputs), save it and submit it again.",
+    },
+    "nb_cell_too_big": {
+        "ko": "노트북 {path}의 {cell}번째 셀 코드가 {size:,}자로, 셀 하나의 상한 {cap:,}자를 넘어 채점하지 않았습니다.",
+        "en": "Cell {cell} of the notebook {path} holds {size:,} characters of code, over the {cap:,}-character limit of one cell, so it was not graded.",
     },
 })
 
@@ -73,7 +80,11 @@ PLOT_CALLS = {"plot", "imshow", "scatter", "hist", "show", "subplots", "subplot"
 PLOT_MODULES = {"plt", "pyplot", "sns", "seaborn", "matplotlib"}
 #: Cell magics whose body is still Python.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture"}
-_MAGIC_LINE = re.compile(r"^\s*([!%]|[\w.,\s\[\]()]+=\s*[!%])|^\s*[\w.]+\?{1,2}\s*$")
+#: The largest notebook read (outputs and images included), and the largest code cell in it.
+MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024
+MAX_CELL_CHARS = 256 * 1024
+#: What may stand before ``= !cmd`` / ``= %magic`` (``files, other = !ls``): names, dots, commas, brackets, spaces.
+_TARGET_CHARS = frozenset(".,[]() \t\f\v")
 
 
 @dataclass
@@ -117,13 +128,24 @@ def extract(path: Path, stub: str | None = None, exercise: Any = None) -> Extrac
     return _from_cells(cells, functions_only=asks_functions_only(stub) if stub else False)
 
 
+def read_notebook_text(path: Path) -> tuple[str | None, int]:
+    """The text of the notebook ``path`` and its size; None when it is over :data:`MAX_NOTEBOOK_BYTES` (never read whole)."""
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+        if len(data) > MAX_NOTEBOOK_BYTES:
+            handle.seek(0, 2)
+            return None, handle.tell()
+    return data.decode("utf-8", "replace"), len(data)
+
+
 def made_for(path: Path) -> str | None:
     """The exercise a generated notebook was made for (its ``grader`` metadata), or None."""
     import json
 
     try:
-        raw = json.loads(read_source(Path(path)))
-    except ValueError:
+        text, _ = read_notebook_text(Path(path))
+        raw = json.loads(text) if text is not None else None
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(raw, dict):
         return None
@@ -153,9 +175,13 @@ def read_cells(path: Path) -> tuple[list[Cell], TextLike | None]:
     from nbformat.reader import NotJSONError, parse_json
 
     name = path.name
-    text = read_source(path)
+    text, size = read_notebook_text(path)
+    if text is None:
+        return [], Msg("nb_too_big", path=name, size=size, cap=MAX_NOTEBOOK_BYTES)
     try:
         raw = parse_json(text)
+    except RecursionError:
+        return [], Msg("nb_invalid_json", path=name, error="nested too deeply")
     except NotJSONError as exc:
         cause = exc.__cause__
         where = f"line {cause.lineno}, column {cause.colno}: {cause.msg}" if hasattr(cause, "lineno") else str(exc)
@@ -163,8 +189,10 @@ def read_cells(path: Path) -> tuple[list[Cell], TextLike | None]:
     if not isinstance(raw, dict):
         return [], Msg("nb_invalid_json", path=name, error=f"a {type(raw).__name__}, not an object")
     version = raw.get("nbformat")
+    if version is None:  # not "version ?": say what is missing
+        return [], Msg("nb_no_version", path=name)
     if version not in (3, NBFORMAT_MAJOR):
-        return [], Msg("nb_bad_version", path=name, version="?" if version is None else repr(version))
+        return [], Msg("nb_bad_version", path=name, version=repr(version))
     try:
         notebook = nbformat.reads(text, as_version=NBFORMAT_MAJOR, capture_validation_error={})
         cells = []
@@ -173,6 +201,8 @@ def read_cells(path: Path) -> tuple[list[Cell], TextLike | None]:
                 continue
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else str(source)
+            if len(source) > MAX_CELL_CHARS:
+                return [], Msg("nb_cell_too_big", path=name, cell=number, size=len(source), cap=MAX_CELL_CHARS)
             tags = (cell.get("metadata") or {}).get("tags") or []
             cells.append(Cell(number, source, [str(t) for t in tags]))
     except Exception as exc:  # a structure nbformat cannot convert
@@ -220,7 +250,7 @@ def strip_magics(source: str, removed: list[str] | None = None, number: int = 0)
         return ""
     out = []
     for line in lines:
-        if _MAGIC_LINE.match(line) and not _is_python(line):
+        if looks_like_magic(line) and not _is_python(line):
             if removed is not None:
                 removed.append(f"{number}: {line.strip()}")
             indent = line[: len(line) - len(line.lstrip())]
@@ -228,6 +258,19 @@ def strip_magics(source: str, removed: list[str] | None = None, number: int = 0)
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def looks_like_magic(line: str) -> bool:
+    """``!pip …``, ``%time …``, ``files = !ls``, ``np.sum?``: a shell, magic or help line (one linear scan, no regex)."""
+    stripped = line.strip()
+    if stripped.startswith(("!", "%")):
+        return True
+    target, equals, rest = stripped.partition("=")
+    if equals and target and rest.lstrip().startswith(("!", "%")) and all(
+            ch.isalnum() or ch == "_" or ch in _TARGET_CHARS for ch in target):
+        return True
+    name = stripped[:-2] if stripped.endswith("??") else stripped[:-1] if stripped.endswith("?") else ""
+    return bool(name) and all(ch.isalnum() or ch in "_." for ch in name)
 
 
 def _is_python(line: str) -> bool:
@@ -374,41 +417,3 @@ def remove_loadable(loadable: Path, submission: Path) -> None:
     import shutil
 
     shutil.rmtree(Path(loadable).parent, ignore_errors=True)
-
-
-@dataclass
-class QuizAnswers:
-    answers: dict[str, Any]  # question id -> the literal value of `answer` in its cell (None when blank)
-    notes: list[TextLike] = field(default_factory=list)
-    problem: TextLike | None = None
-
-
-def quiz_answers(path: Path) -> QuizAnswers:
-    """The answers of a quiz notebook: in each cell tagged ``question:<id>``, the value assigned to ``answer``.
-
-    Nothing is executed: the value is read with ``ast.literal_eval`` (a string, a number, a list of strings).
-    """
-    cells, problem = read_cells(Path(path))
-    if problem is not None:
-        return QuizAnswers({}, problem=problem)
-    out = QuizAnswers({})
-    for cell in cells:
-        qids = [t[len(QUESTION_TAG):] for t in cell.tags if t.startswith(QUESTION_TAG)]
-        if not qids:
-            continue
-        code = strip_magics(cell.source)
-        syntax = syntax_problem(code, f"cell {cell.number}")
-        if syntax is not None:
-            out.problem = Msg("nb_cell_syntax", cell=cell.number, line=syntax.line, msg=syntax.message)
-            return out
-        value = None
-        for node in ast.parse(code).body:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "answer" for t in node.targets):
-                try:
-                    value = ast.literal_eval(node.value)
-                except ValueError:
-                    out.notes.append(Msg("nb_quiz_not_literal", cell=cell.number, qid=qids[0]))
-                    value = None
-        for qid in qids:
-            out.answers[qid] = value
-    return out

@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("GRADE_ROOT", str(ROOT))
 os.environ["NO_COLOR"] = "1"
+os.environ.setdefault("GRADE_SERVER", "0")  # no warm server left behind by a test; tests/test_server.py turns it on
 
 
 @pytest.fixture(scope="session")

@@ -259,3 +259,22 @@ def test_the_readme_command_grades_on_local_2_and_resume_works_across_schedulers
     bad = run_grade("batch", str(subs), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9", "--resume", timeout=120,
                     env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"})
     assert bad.returncode == 2 and "scheduler" in bad.stderr.lower()
+
+
+def test_a_stuck_student_on_the_cluster_gets_a_timed_out_row_and_the_class_goes_on(tmp_path, catalog, dask_cluster):
+    subs = tmp_path / "subs"
+    stuck = REF
+    for name in ("mean_squared_error", "cross_entropy_error", "mean_absolute_error"):
+        stuck = stuck.replace(f"def {name}(y, t):", f"def {name}(y, t):\n    while True:\n        pass")
+    for name, source in (("a_right", REF), ("b_stuck", stuck)):
+        (subs / name / "ex05_losses").mkdir(parents=True)
+        (subs / name / "ex05_losses" / "losses.py").write_text(source)
+    out = tmp_path / "out"
+    key = batch.results_key(out)
+    with cluster.DaskRunner(catalog, dask_cluster.scheduler_address, key=key, student_timeout=6) as runner:
+        runner.run(batch.find_students(subs), out, SEED, "en", jobs=2)
+    right = json.loads((out / "a_right.json").read_text())
+    assert right["exercises"]["ex05_losses"]["status"] == "passed" and "error" not in right
+    stuck_row = json.loads((out / "b_stuck.json").read_text())
+    assert "timed out" in stuck_row["error"] and stuck_row["exercises"]["ex05_losses"]["status"] != "passed"
+    assert batch.verified(out / "b_stuck.json", key)

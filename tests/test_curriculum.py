@@ -41,14 +41,14 @@ def test_every_exercise_has_three_wrong_and_one_correct_sample():
 
 def test_lesson_gradient_descent_loses_only_the_aliasing_point():
     """The lesson's gradient_descent (x = init_x; x -= lr * grad) changes the caller's init_x: one check of its own
-    teaches that (1 point); every value check judges only the returned x."""
+    teaches that (half a point); every value check judges only the returned x."""
     from grader.judge import Options, grade
 
     exercise = CATALOG.resolve("ex06")
     path = ROOT / "tests" / "submissions" / exercise.name / "wrong_descent_in_place.py"
     result = grade(exercise, path, Options(seed=11))
     lost = {c.name: c.max_points - c.points for c in result.checks if c.points < c.max_points}
-    assert lost == {"descent_keeps_init_x": 1.0}
+    assert lost == {"descent_keeps_init_x": 0.5}
 
 
 def test_every_lesson_has_its_samples():

@@ -56,3 +56,40 @@ def test_ex12_held_out_digits_are_not_public_rows():
     assert nearest.min() > 0.05  # no held-out image is a verbatim (or near-verbatim) public row
     again = checks.digits(_ctx(exercise))
     assert np.array_equal(again.x_test, data.x_test)  # same course, same seed: same data
+
+
+def test_ex09_held_out_digits_are_not_public_rows():
+    exercise = CATALOG.resolve("ex09")
+    checks = load_module(exercise.folder / "checks.py", "_test_secrecy.ex09")
+    x_train, t_train, x_test, labels = checks.digits(_ctx(exercise))
+    assert x_test.shape == (397, 64) and x_train.shape == (1400, 64)
+    pixels, _ = checks.load_digits()
+    rows = pixels / 16.0
+    nearest = np.sqrt(((x_test[:, None, :] - rows[None]) ** 2).sum(axis=-1).min(axis=1))
+    assert nearest.min() > 0.05  # no held-out image is a verbatim (or near-verbatim) public row
+    unkeyed = np.random.default_rng(secret_seed(None, 5, "ex09-digits-split")).permutation(len(rows))[:1400]
+    assert not np.array_equal(rows[unkeyed], x_train)  # split with the judge's secret, not with the seed alone
+    again = checks.digits(_ctx(exercise))
+    assert np.array_equal(again[2], x_test)  # same course, same seed: same data
+
+
+def test_ex09_cheat_reading_the_public_digits_fails_while_the_reference_passes(tmp_path):
+    """gradient() returns zeros and predict()/loss() look the images up in load_digits(): the training check fails,
+    as the judge computes the losses and the held-out accuracy itself; the reference gets full marks."""
+    import json
+
+    from tests.conftest import run_grade
+
+    cheat = ROOT / "tests" / "submissions" / "ex09_two_layer_net" / "wrong_lookup_heldout.py"
+    reference = ROOT / "solutions" / "ex09_two_layer_net" / "two_layer_net.py"
+    results = {}
+    for name, path in (("cheat", cheat), ("reference", reference)):
+        copy = tmp_path / name / "two_layer_net.py"
+        copy.parent.mkdir()
+        copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        proc = run_grade("ex09", "--submission", str(copy), "--format", "json", "--seed", "5")
+        results[name] = json.loads(proc.stdout)
+    learns = {n: next(t for t in r["tests"] if t["feedback"]["check"] == "learns_digits") for n, r in results.items()}
+    assert learns["cheat"]["score"] == 0 and "did not fall" in learns["cheat"]["output"]
+    assert learns["reference"]["score"] == learns["reference"]["max_score"] > 0
+    assert results["reference"]["score"] == results["reference"]["max_score"]

@@ -445,18 +445,20 @@ def test_interactive_quiz_through_a_pseudo_terminal_saves_each_answer_and_grade_
     document = json.loads(_cli(root, "all", "--format", "json", "--lang", "en").stdout)
     assert document["exercises"]["q01_keras_basics"]["score"] == 6.5
 
-    # again: the saved result, and an offer to retake the missed question; its tries keep counting
+    # again: the saved result, and an offer to practise the missed question: its tries are used up, so the
+    # practice is never scored nor saved, and the tries never pass the limit
     child = _spawn(root, "q01", "--lang", "en", "--seed", str(seed))
-    child.expect(r"Retake the question you missed\? \(y/N\)")
+    child.expect(r"Practise the question you missed\? \(y/N\)")
     assert "Your saved answers" in child.before and "Score 6.5/8" in child.before
+    assert "practice only, neither scored nor saved" in child.before
     child.sendline("y")
     child.expect("Enter the number")
-    assert "correctly adds a layer" in child.before
+    assert "correctly adds a layer" in child.before and "Practice: not scored, not saved" in child.before
     child.sendline(_number(q01, "add_usage", "a", seed))
     child.expect(pexpect.EOF)
     child.close()
-    assert "Given on try 3: 0 of 1 point" in child.before and "Score 6.5/8" in child.before
-    assert _saved(root)["add_usage"] == "a" and _saved(root)["tries"]["add_usage"] == 3
+    assert "Right." in child.before and "Practice over" in child.before and "Score 6.5/8" in child.before
+    assert _saved(root)["add_usage"] == "c" and _saved(root)["tries"]["add_usage"] == 2
 
 
 def test_interrupted_interactive_quiz_resumes(tmp_path):
@@ -521,7 +523,7 @@ def test_validate_reports_missing_language_and_bad_key(tmp_path):
     findings = {f.what: f for f in qz.validate_quiz(Catalog(root), Catalog(root).resolve("q01"))}
     assert not findings["questions"].ok and "binary_output_activation: prompt has no en" in findings["questions"].detail
     assert not findings["key"].ok and "'nadam' is not a choice" in findings["key"].detail
-    assert "키의 답 'nadam'이(가) 보기에 없습니다" in findings["key"].detail.render("ko")  # grade validate --lang ko
+    assert "키의 답 'nadam'이 보기에 없습니다" in findings["key"].detail.render("ko")  # 나담이: the particle resolved  # grade validate --lang ko
 
 
 def test_content_counts_match_the_issue():
@@ -641,7 +643,7 @@ def test_retry_policy_is_set_in_the_quiz_metadata_and_stated_in_both_languages(t
     assert _points(q01, "dense_params", 1010, 2).points == 0.25
     header = q01.header()
     assert "single choice: retries cost nothing" in header["en"] and "0.25" in header["en"]
-    assert "객관식: 다시 시도해도 감점이 없습니다" in header["ko"] and "0.25을(를) 곱합니다" in header["ko"]
+    assert "객관식: 다시 시도해도 감점이 없습니다" in header["ko"] and "0.25를 곱합니다" in header["ko"]  # 영점이오를
     assert "multiple choice, short text" not in header["en"]  # grouped by factor: multiple 0, text 0.5
     meta.write_text(meta.read_text(encoding="utf-8").replace("single = 1.0", "single = 2"), encoding="utf-8")
     with pytest.raises(CatalogError):
@@ -838,6 +840,19 @@ def test_malformed_answers_file_is_in_the_batch_csv_note(tmp_path):
     assert "q01_keras_basics" in note and "line 2" in note and "add_usage" in note
     assert "line 1" in rows["bob"][-1] and "dense_params" in rows["bob"][-1]
     assert rows["carol"][-1] == ""
+    # the class report's Note column shows the same notes (`grade report` over the batch's results)
+    proc = subprocess.run([*GRADE, "report", str(tmp_path / "out"), "--lang", "en"], env=env, cwd=str(root),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    import html5lib
+
+    document = html5lib.parse((tmp_path / "out" / "report.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
+    table = document.find(".//table[@id='student-table']")
+    head = [("".join(th.itertext())).strip() for th in table.find("thead").iter("th")]
+    cells = {"".join(tr.find("td").itertext()).strip(): tr.findall("td") for tr in table.find("tbody").iter("tr")}
+    shown = {student: "".join(tds[head.index("Note")].itertext()) for student, tds in cells.items()}
+    assert "q01_keras_basics" in shown["alice"] and "line 2" in shown["alice"] and "add_usage" in shown["alice"]
+    assert "line 1" in shown["bob"] and shown["carol"].strip() == ""
 
 
 def test_interactive_quiz_with_a_malformed_answers_file_says_where_and_how_to_start_over(tmp_path, capsys):

@@ -131,7 +131,7 @@ def test_class_report_structure(results):
     assert '<meta charset="utf-8">' in text and '"Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic"' in text
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text  # nothing fetched
     svgs = {el.get("id") for el in tree.iter("{http://www.w3.org/2000/svg}svg")}
-    assert {"histogram", "timing"} <= svgs
+    assert "timing" in svgs and tree.find(".//figure[@id='histogram']") is not None
     rows = tree.findall(".//table[@id='student-table']/tbody/tr")
     assert len(rows) == 6
     links = [a.get("href") for a in tree.findall(".//table[@id='student-table']//a")]
@@ -332,3 +332,277 @@ def test_status_is_a_string_with_its_label_colour_and_marks():
     assert tr(Status.FAILING.label, "ko") == "미통과" and tr(Status.NOT_ATTEMPTED.label, "en") == "not attempted"
     assert [s.colour for s in Status] == ["green", "red", "red", "yellow"]
     assert Status.PASSED.mark == "✓" and Status.FAILING.icon == "❌"
+
+
+# --- tables of values -----------------------------------------------------------------------------------------------
+
+
+def test_a_table_says_when_the_dtype_differs():
+    import numpy as np
+
+    from grader.feedback import NumTable, Row, detail_text
+
+    table = NumTable([Row("x = [3, 4]", [6.0, 8.0], np.array([6, 8]))])
+    text = detail_text(table, "en")
+    assert "dtype differs" in text and "dtype float64" in text and "dtype int64" in text
+    assert "자료형(dtype)이 다릅니다" in detail_text(table, "ko")
+    same = NumTable([Row("x", np.array([6.0, 8.0]), np.array([6.5, 8.0], dtype=np.float32))])
+    assert "dtype" not in detail_text(same, "en")  # float64 and float32 are both floats: the values differ
+
+
+def test_long_numbers_wrap_between_values_never_inside_one():
+    import io
+
+    import numpy as np
+
+    from grader.feedback import NumTable, Row, format_value
+    from grader.report.console import make_console
+    from grader.report.terminal import detail_renderable
+
+    values = np.array([-6.111107930000001e-10, 0.123456, -0.5, 3e-07, 12345.678, 1.0])
+    expected = [float(v) for v in values]  # a list of Python floats: formatted like an array, not as 17-digit reprs
+    assert format_value(expected) == format_value(values) == "[-6.111e-10, 0.1235, -0.5, 3e-07, 1.235e+04, 1]"
+    for width in (40, 60, 80):
+        console = make_console(io.StringIO())
+        console.width = width
+        console.print(detail_renderable(NumTable([Row("x = array(3, 4) float64", expected, values + 1)]), "en"))
+        tokens = re.findall(r"[-+0-9.e]+", console.file.getvalue())
+        for number in ("-6.111e-10", "1.235e+04", "3e-07"):
+            assert number in tokens, (width, console.file.getvalue())
+
+
+# --- a class read at a glance: a class of 24 built from real gradings, measured and photographed in Chromium ------
+
+#: The items of the screenshots' course: every exercise that needs no TensorFlow, and the quizzes.
+CLASS_ITEMS = ("ex05_losses", "ex06_gradient_descent", "ex07_param_count", "ex08_activations", "ex09_two_layer_net",
+               "ex13_lr_schedules", "ex14_optimizers", "ex16_dropout", "q01_keras_basics", "q02_concepts",
+               "q03_shapes_and_counts")
+CLASS_IDS = ("kim_minji", "lee_seojun", "park_jiwoo", "choi_yuna", "jung_hajun", "kang_doyun", "cho_seoyeon",
+             "yoon_jiho", "jang_eunwoo", "lim_sua", "han_jimin", "oh_taeyang", "seo_yerin", "shin_hyunwoo",
+             "kwon_nayeon", "hwang_minho", "ahn_sohee", "song_junseo", "yoo_chaewon", "hong_gildong", "김하늘",
+             "이도현", "박서아", "최준우")
+
+
+def _quiz_answers(name: str, wrong: bool) -> str:
+    """An answers.toml with the numeric questions answered (right, or off by one) and the others left empty."""
+    import tomllib
+
+    key = tomllib.loads((ROOT / "solutions" / name / "key.toml").read_text(encoding="utf-8"))
+    lines = []
+    for qid, entry in key.items():
+        answer = entry.get("answer") if isinstance(entry, dict) else None
+        if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+            lines.append(f"{qid} = {answer + 1 if wrong else answer}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory) -> Path:
+    """`grade report` on a class of 24 whose every item is one of six real gradings (`grade all --format json`) of
+    the whole course: the reference, three wrong samples (exercises without TensorFlow, and the quizzes), the untouched
+    stubs of everything, nothing handed in; plus a timeout and a failed grading. 19 columns, as in the issue."""
+    import random
+    import tomllib
+
+    base = tmp_path_factory.mktemp("classroom")
+    variants: dict[str, dict] = {}  # the whole course: the TensorFlow exercises are handed in as untouched stubs only
+    everything = [path.name for path in sorted((ROOT / "exercises").iterdir()) if (path / "exercise.toml").is_file()]
+    for variant in ("reference", "wrong1", "wrong2", "wrong3", "stub", "empty"):
+        folder = base / "subs" / variant
+        folder.mkdir(parents=True)
+        for name in (everything if variant == "stub" else CLASS_ITEMS if variant != "empty" else ()):
+            target = folder / name
+            shutil.copytree(ROOT / "exercises" / name, target)
+            if name not in CLASS_ITEMS:
+                continue
+            if name.startswith("q"):
+                (target / "answers.toml").write_text("" if variant == "stub" else _quiz_answers(name, variant != "reference"),
+                                                     encoding="utf-8")
+                continue
+            stub = target / tomllib.loads((target / "exercise.toml").read_text(encoding="utf-8"))["file"]
+            if variant == "reference":
+                shutil.copy(ROOT / "solutions" / name / stub.name, stub)
+            elif variant.startswith("wrong"):
+                wrongs = sorted((ROOT / "tests" / "submissions" / name).glob("wrong_*.py"))
+                if wrongs:
+                    shutil.copy(wrongs[int(variant[-1]) % len(wrongs)], stub)
+        out = base / f"{variant}.json"
+        proc = run_grade("all", "--submission", str(folder), "--format", "json", "--output", str(out), "--seed", "5",
+                         "--lang", "en", timeout=400)
+        assert proc.returncode in (0, 1), proc.stderr[-2000:]
+        variants[variant] = json.loads(out.read_text(encoding="utf-8"))
+    results = base / "results"
+    results.mkdir()
+    rng = random.Random(20)
+    for i, student in enumerate(CLASS_IDS):
+        skill = i / len(CLASS_IDS)  # a spread of students, from strong to struggling
+        doc = json.loads(json.dumps(variants["reference"]))
+        doc["tests"], doc["exercises"] = [], {}
+        for name in everything:
+            roll = rng.random()
+            variant = ("reference" if roll > skill * 0.9 else rng.choice(("wrong1", "wrong2", "wrong3"))
+                       if roll > skill * 0.45 else "stub" if roll > skill * 0.15 else "empty")
+            source = variants[variant]
+            doc["exercises"][name] = source["exercises"][name]
+            doc["tests"] += [t for t in source["tests"] if t["tags"][0] == name]
+        doc["score"] = round(sum(x["score"] for x in doc["exercises"].values()), 4)
+        doc["execution_time"] = round(sum(x["seconds"] for x in doc["exercises"].values()) + rng.random() * 3, 3)
+        doc["student"] = student
+        (results / f"{student}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for student, kwargs in (("moon_taeho", {"verdict": "timeout"}),  # ex05 timed out; the whole grading of bae_jia
+                            ("bae_jia", {"error": "grading took longer than 600 s and was stopped"})):
+        (results / f"{student}.json").write_text(json.dumps(_synthetic(variants["reference"], student, **kwargs)),
+                                                 encoding="utf-8")
+    proc = run_grade("report", str(results), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    return results
+
+
+DOCS = ROOT / "docs"
+#: Records the layout into <html> attributes for --dump-dom (a measuring copy of the page only: the CSP is lifted there).
+MEASURE = """<script>
+(function () {
+  var root = document.documentElement, widest = 0;
+  document.querySelectorAll('.wrap').forEach(function (w) { widest = Math.max(widest, w.scrollWidth - w.clientWidth); });
+  var table = document.getElementById('student-table');
+  root.setAttribute('data-doc-width', String(root.scrollWidth));
+  root.setAttribute('data-doc-height', String(root.scrollHeight));
+  root.setAttribute('data-table-overflow', String(table ? table.parentNode.scrollWidth - table.parentNode.clientWidth : -1));
+  root.setAttribute('data-table-right', String(table ? table.getBoundingClientRect().right : -1));
+  var found = {};
+  Array.prototype.forEach.call(root.attributes, function (a) { found[a.name] = a.value; });
+  if (window.parent !== window) { window.parent.postMessage(found, '*'); }
+})();
+</script>"""
+#: Headless Chromium's window is at least 500 px wide: a phone is a 390×844 frame in it (its own viewport, so the
+#: page's media queries see 390 px), measured through postMessage and cropped from the screenshot.
+PHONE = (390, 844)
+FRAME = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0;background:#fff">
+<iframe src="{src}" style="border:0;display:block;width:{w}px;height:{h}px"></iframe>
+<script>window.addEventListener('message', function (m) {{
+  for (var k in m.data) {{ document.documentElement.setAttribute(k, m.data[k]); }} }});</script></body></html>"""
+
+
+def _framed(page: Path, src: str) -> Path:
+    frame = page.with_name(f".phone-{page.name}")
+    frame.write_text(FRAME.format(src=src, w=PHONE[0], h=PHONE[1]), encoding="utf-8")
+    return frame
+
+
+def _measure(chromium: str, page: Path, width: int, height: int) -> dict[str, float]:
+    """The page's layout at this window size, as Chromium lays it out (scroll widths, height, the student table)."""
+    copy = page.with_name(f".measure-{page.name}")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", _text(page))
+    copy.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    phone = (width, height) == PHONE
+    target = _framed(page, copy.name) if phone else copy
+    try:
+        size = f"--window-size={max(width, 500)},{height + 200 if phone else height}"
+        dom = _browse(chromium, target.as_uri(), "--dump-dom", size, "--virtual-time-budget=5000")
+    finally:
+        copy.unlink()
+        target.unlink(missing_ok=True)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = dict(re.findall(r'data-(doc-width|doc-height|table-overflow|table-right)="(-?[\d.]+)"', dom.stdout))
+    assert len(found) == 4, dom.stdout[:500]
+    return {k: float(v) for k, v in found.items()}
+
+
+def _shoot(chromium: str, page: Path, width: int, height: int, target: Path) -> None:
+    phone = (width, height) == PHONE
+    frame = _framed(page, page.name) if phone else page
+    size = f"--window-size={max(width, 500)},{height + 200 if phone else height}"
+    try:
+        proc = _browse(chromium, frame.as_uri(), f"--screenshot={target}", size, "--virtual-time-budget=5000")
+    finally:
+        if phone:
+            frame.unlink()
+    assert proc.returncode == 0 and target.is_file() and target.stat().st_size > 10_000, proc.stderr[-2000:]
+    assert _console_errors(proc.stderr) == []
+    if phone:
+        from PIL import Image
+
+        with Image.open(target) as image:
+            image.crop((0, 0, width, height)).save(target, optimize=True)
+
+
+def test_class_report_reads_at_a_glance_on_a_laptop_and_a_phone(chromium, classroom):
+    """At 1366×768 every column of the students (quizzes, Time, Note) is on screen; on a 390 px phone the page
+    itself never scrolls sideways (wide tables scroll in their own box). The README's screenshots are taken here."""
+    report = classroom / "report.html"
+    laptop = _measure(chromium, report, 1366, 768)
+    assert laptop["table-overflow"] <= 0 and laptop["table-right"] <= 1366 and laptop["doc-width"] <= 1366, laptop
+    phone = _measure(chromium, report, *PHONE)
+    assert phone["doc-width"] <= PHONE[0], phone
+    _shoot(chromium, report, 1366, 768, DOCS / "report.png")
+    _shoot(chromium, report, *PHONE, DOCS / "report-phone.png")
+
+
+def test_a_students_page_folds_what_there_is_nothing_to_read_in(chromium, classroom, tmp_path):
+    """Untouched and missing items are one line each, passed items fold to their header, a passed check's charts
+    are a click away: an untouched copy of the course reads on one screen (such pages were 11–13k px tall)."""
+    from grader.report.html_student import student_page
+
+    heights = {}
+    for variant in ("stub", "empty", "reference"):
+        page = tmp_path / f"{variant}.html"
+        page.write_text(student_page(variant, json.loads(_text(classroom.parent / f"{variant}.json"))), encoding="utf-8")
+        heights[variant] = _measure(chromium, page, 1366, 768)["doc-height"]
+    assert heights["stub"] <= 768 and heights["empty"] <= 768, heights
+    reference = json.loads(_text(classroom.parent / "reference.json"))
+    passed = [name for name, info in reference["exercises"].items() if info["status"] == "passed"]
+    text = _text(tmp_path / "reference.html")
+    assert len(passed) >= 8 and text.count('<details class="exercise fold passed"') == len(passed)
+    assert 'class="checks"' in text  # folded, still there
+    pages = sorted((p for p in (classroom / "students").glob("*.html") if p.stem in CLASS_IDS),
+                   key=lambda p: (_text(p).count("<li id="), p.name))
+    _shoot(chromium, pages[len(pages) // 2], 1366, 900, DOCS / "student.png")
+
+
+def test_an_item_and_its_checks_share_one_pass_rate_definition(classroom):
+    """ex01 showed 17% (1/6) but its checks 20% (1/5): both now count the students who handed the item in."""
+    tree = _parse(_text(classroom / "report.html"))
+    for row in tree.findall(".//table[@id='exercise-table']/tbody/tr"):
+        name = "".join(row[0].itertext())
+        rate = re.search(r"\((\d+)/(\d+)\)", "".join(row[2].itertext()))
+        group = tree.find(f".//details[@id='checks-{name}']")
+        assert rate and group is not None, name
+        checks = [re.search(r"\((\d+)/(\d+)\)", "".join(r[1].itertext())) for r in group.findall(".//tbody/tr")]
+        assert {m.group(2) for m in checks} == {rate.group(2)}, name  # the same students counted
+        assert int(rate.group(1)) <= min(int(m.group(1)) for m in checks)  # passing an item passes all its checks
+
+
+def test_pass_rate_per_check_is_folded_per_item_weakest_first(classroom):
+    from grader.catalog import Catalog
+
+    tree = _parse(_text(classroom / "report.html"))
+    groups = tree.findall(".//details[@class='group']")
+    assert len(groups) == len(Catalog(ROOT).items) and all(g.get("open") is None for g in groups)
+    rates = [float(re.search(r"(\d+)%", "".join(g.find("summary").itertext())).group(1)) for g in groups]
+    assert rates == sorted(rates)
+    for group in groups:
+        inside = [int(re.search(r"(\d+)%", "".join(r[1].itertext())).group(1)) for r in group.findall(".//tbody/tr")]
+        assert inside == sorted(inside)
+
+
+def test_histogram_lines_have_a_legend(classroom):
+    tree = _parse(_text(classroom / "report.html"))
+    legend = "".join(tree.find(".//div[@class='keys legend-hist']").itertext())
+    assert re.search(r"Mean \d+\.\d%", legend) and re.search(r"Median \d+\.\d%", legend) and "under 50%" in legend
+
+
+def test_an_empty_folder_is_not_submitted_for_exercises_and_quizzes_alike(classroom):
+    empty = json.loads(_text(classroom.parent / "empty.json"))
+    assert {x["verdict"] for x in empty["exercises"].values()} == {"not_submitted"}
+    assert any(name.startswith("q") for name in empty["exercises"])
+
+
+def test_values_that_differ_never_read_the_same_in_a_table():
+    import numpy as np
+
+    from grader.feedback import NumTable, Row
+
+    _, body = NumTable([Row("lr = 1e-10", np.array([-3 + 6e-10, 4 - 8e-10]), np.array([-3 - 6e-10, 4 + 8e-10]))]).cells("en")
+    assert body[0][1] != body[0][2] and "-2.9999999994" in body[0][1]
+    _, short = NumTable([Row("x", np.array([0.5, 1.5]), np.array([0.25, 1.5]))]).cells("en")
+    assert short[0][1:] == ["[0.5, 1.5]", "[0.25, 1.5]"]  # four digits where they already differ

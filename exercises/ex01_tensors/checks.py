@@ -41,10 +41,10 @@ NOT_A_TENSOR = {
 }
 
 RANK3_MISTAKES = [
-    Mistake({"ko": "값 27개를 1차원으로 만든 채 반환했습니다. tf.reshape(t, (3, 3, 3))으로 모양을 바꾸세요.",
-             "en": "You returned the 27 values as a 1-D tensor. Reshape it: tf.reshape(t, (3, 3, 3))."},
+    Mistake({"ko": "값 27개를 1차원으로 만든 채 반환했습니다. (3, 3, 3) 모양으로 바꾸세요(reshape).",
+             "en": "You returned the 27 values as a 1-D tensor. Reshape it to (3, 3, 3)."},
             when=lambda got: np.size(got) == 27 and np.ndim(got) != 3),
-    Mistake({"ko": "range(27)은 0부터 26까지입니다. 1부터 27까지는 range(1, 28)입니다.",
+    Mistake({"ko": "range(27)의 값은 0부터 26까지입니다. 1부터 27까지는 range(1, 28)입니다.",
              "en": "range(27) runs from 0 to 26. 1 to 27 is range(1, 28)."},
             value=RANK3 - 1),
     Mistake({"ko": "값의 순서가 다릅니다. 행 우선(row-major) 순서, 즉 마지막 축이 가장 빨리 변해야 합니다: "
@@ -63,36 +63,23 @@ DTYPE_WHY = {
               "en": "This is a float tensor. Make an integer tensor with dtype=tf.int32."},
 }
 
-FLOAT16_WHY = {
-    "ko": "tf.constant(3.14)처럼 dtype을 주지 않으면 실수는 float32가 됩니다. "
-          "tf.constant(value, dtype=tf.float16)처럼 dtype을 지정하세요.",
-    "en": "Without a dtype, tf.constant(3.14) makes a float32 tensor. Give the dtype: tf.constant(value, dtype=tf.float16).",
-}
+FLOAT16_WHY = {"ko": "dtype을 주지 않으면 tf.constant는 실수로 float32 텐서를 만듭니다. 텐서를 만들 때 원하는 dtype(float16)을 함께 주세요.",
+               "en": "Without a dtype, tf.constant makes a float32 tensor from a float: give the dtype you want (float16) when you make the tensor."}
 
-NO_CAST_WHY = {
-    "ko": "dtype이 바뀌지 않았습니다. tf.cast(t, tf.float32)는 같은 값을 새 dtype의 텐서로 만듭니다.",
-    "en": "The dtype did not change. tf.cast(t, tf.float32) makes a tensor of the same values in the new dtype.",
-}
+NO_CAST_WHY = {"ko": "dtype이 바뀌지 않았습니다. 같은 값을 새 dtype의 텐서로 만드는 것은 tf.cast입니다.",
+               "en": "The dtype did not change. tf.cast makes a tensor of the same values in a new dtype."}
 
-CONVERT_WHY = {
-    "ko": "tf.constant나 tf.convert_to_tensor는 이미 있는 텐서의 dtype을 바꾸지 않고 오류를 냅니다. "
-          "dtype을 바꾸려면 tf.cast(t, tf.float32)를 쓰세요.",
-    "en": "tf.constant and tf.convert_to_tensor do not change the dtype of an existing tensor; they raise an error. "
-          "Change the dtype with tf.cast(t, tf.float32).",
-}
+CONVERT_WHY = {"ko": "tf.constant나 tf.convert_to_tensor는 이미 있는 텐서의 dtype을 바꾸지 않고 오류를 냅니다. dtype을 바꾸는 함수는 tf.cast입니다.",
+               "en": "tf.constant and tf.convert_to_tensor do not change the dtype of an existing tensor; they raise an error. The function that changes a dtype is tf.cast."}
 
-ADD_RAISED_WHY = {
-    "ko": "TensorFlow는 dtype을 자동으로 맞춰 주지 않습니다: float32 텐서와 int32 텐서를 더하면 "
-          "InvalidArgumentError가 납니다. 먼저 b를 a의 dtype으로 바꾸세요: a + tf.cast(b, a.dtype).",
-    "en": "TensorFlow never converts dtypes for you: adding a float32 tensor and an int32 tensor raises "
-          "InvalidArgumentError. Cast b to a's dtype first: a + tf.cast(b, a.dtype).",
-}
+ADD_RAISED_WHY = {"ko": "TensorFlow는 dtype을 자동으로 맞춰 주지 않습니다: float32 텐서와 int32 텐서를 더하면 InvalidArgumentError가 납니다. 더하기 전에 한쪽을 다른 쪽의 dtype으로 바꾸세요.",
+                  "en": "TensorFlow never converts dtypes for you: adding a float32 tensor and an int32 tensor raises InvalidArgumentError. Cast one of them to the other's dtype before adding."}
 
 ADD_DTYPE_WHY = {
     "ko": "결과의 dtype은 a의 dtype이어야 합니다. a를 b의 dtype으로 바꾸거나 float32로 고정하지 말고, "
-          "b를 a의 dtype으로 바꾸세요: tf.cast(b, a.dtype).",
+          "b를 a의 dtype으로 바꾸세요(tf.cast).",
     "en": "The result must have a's dtype. Do not cast a to b's dtype, nor everything to float32: "
-          "cast b to a's dtype, tf.cast(b, a.dtype).",
+          "cast b to a's dtype (tf.cast).",
 }
 
 
@@ -119,7 +106,7 @@ def expect_tensor(ctx, info, label, dtype, dtype_why=None):
     if info["dtype"] != dtype:
         why = dtype_why(info["dtype"]) if dtype_why else None
         details = [Explanation(why)] if why else []
-        raise Incorrect({"ko": f"`{label}` 결과의 dtype이 {info['dtype']}입니다. {dtype}이어야 합니다.",
+        raise Incorrect({"ko": f"`{label}` 결과의 dtype이 {info['dtype']}입니다. {dtype}(이)어야 합니다.",
                          "en": f"`{label}` returned dtype {info['dtype']}; expected {dtype}."}, *details)
 
 
@@ -233,10 +220,10 @@ def add_expected(a, b):
 # --- the checks ------------------------------------------------------------------------------
 
 
-@check(title={"ko": "1~27을 담은 (3, 3, 3) int32 텐서", "en": "A (3, 3, 3) int32 tensor of 1..27"}, points=2,
+@check(title={"ko": "1~27을 담은 (3, 3, 3) int32 텐서", "en": "A (3, 3, 3) int32 tensor of 1..27"}, points=1,
        needs="make_rank3_tensor",
-       hint={"ko": "np.arange(1, 28).reshape(3, 3, 3)을 tf.constant(..., dtype=tf.int32)로 감싸 보세요.",
-             "en": "Wrap np.arange(1, 28).reshape(3, 3, 3) in tf.constant(..., dtype=tf.int32)."})
+       hint={"ko": "1부터 27까지의 정수를 만든 뒤 3×3×3 모양으로 바꾸고, 정수 dtype(int32)의 텐서로 만드세요.",
+             "en": "Make the integers 1 to 27, give them the 3×3×3 shape, and turn them into a tensor of an integer dtype (int32)."})
 def rank3_tensor(ctx):
     label = "make_rank3_tensor()"
 
@@ -247,22 +234,22 @@ def rank3_tensor(ctx):
                  dtype_why=dtype_why, mistakes=RANK3_MISTAKES)
 
 
-@check(title={"ko": "rank_of: 랭크를 정수로", "en": "rank_of: the rank as an int"}, points=2, needs="rank_of",
-       hint={"ko": "랭크는 축의 개수입니다: t.ndim 또는 len(t.shape).",
-             "en": "The rank is the number of axes: t.ndim or len(t.shape)."})
+@check(title={"ko": "rank_of: 랭크를 정수로", "en": "rank_of: the rank as an int"}, points=1, needs="rank_of",
+       hint={"ko": "랭크는 축의 개수, 곧 모양(shape)의 길이입니다.",
+             "en": "The rank is the number of axes: the length of the shape."})
 def rank_of_examples(ctx):
     expect_ranks(ctx, [RANK3, np.array(2.5, np.float32), np.zeros(4, np.float32),
                        np.zeros((4, 5), np.float64), np.zeros((2, 3, 4, 5), np.int32)])
 
 
-@check(title={"ko": "make_float16(3.14): float16 상수", "en": "make_float16(3.14): a float16 constant"},
+@check(points=0.5, title={"ko": "make_float16(3.14): float16 상수", "en": "make_float16(3.14): a float16 constant"},
        needs="make_float16")
 def float16_example(ctx):
     expect_cases(ctx, "make_float16", [((3.14,), (3.14,))], lambda v: np.float16(v), "make_float16(3.14)",
                  dtype_fn=lambda v: "float16", dtype_why=lambda got: FLOAT16_WHY, rtol=1e-3)
 
 
-@check(title={"ko": "to_float32: int32와 float64 텐서 변환", "en": "to_float32: casting int32 and float64 tensors"},
+@check(points=0.5, title={"ko": "to_float32: int32와 float64 텐서 변환", "en": "to_float32: casting int32 and float64 tensors"},
        needs="to_float32")
 def to_float32_examples(ctx):
     cases = [tensor_case(([[1, 2], [3, 4]], "int32")), tensor_case(([0.1, 2.5, -3.75], "float64"))]
@@ -271,8 +258,9 @@ def to_float32_examples(ctx):
 
 
 @check(title={"ko": "add_tensors: dtype이 다른 두 텐서 더하기", "en": "add_tensors: adding tensors of different dtypes"},
-       points=2, needs="add_tensors",
-       hint={"ko": "a + tf.cast(b, a.dtype)", "en": "a + tf.cast(b, a.dtype)"})
+       points=1, needs="add_tensors",
+       hint={"ko": "TensorFlow는 dtype이 다른 두 텐서를 더하지 않습니다. 한쪽을 다른 쪽의 dtype으로 바꾼(cast) 뒤 더하세요.",
+             "en": "TensorFlow will not add two tensors of different dtypes: cast one of them to the other's dtype first."})
 def add_tensors_examples(ctx):
     cases = [
         tensor_case(([1.5, 2.5, 3.5], "float32"), ([1, 2, 3], "int32")),

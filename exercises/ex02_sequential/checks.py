@@ -33,8 +33,8 @@ def uses_sequential(ctx):
 
 
 @check(title={"ko": "입력 모양 (100, 100, 3)", "en": "Input shape (100, 100, 3)"}, needs="build_model",
-       hint={"ko": "첫 층 앞에 keras.Input(shape=(100, 100, 3))을 두세요.",
-             "en": "Put keras.Input(shape=(100, 100, 3)) before the first layer."})
+       hint={"ko": "첫 층 앞에서 입력의 모양을 알려 주세요: 한 샘플의 높이, 너비, 색 채널입니다(배치 축은 빼고).",
+             "en": "Declare the input's shape before the first layer: the height, width and colour channels of one sample (no batch axis)."})
 def input_shape(ctx):
     _, facts = model_facts(ctx)
     got = facts["inputs"]

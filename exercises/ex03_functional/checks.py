@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from grader.checks import Code, Explanation, Incorrect, check, layer_text
+from grader.checks import Code, Explanation, Incorrect, check, layer_text, verified
 from grader.feedback import NumTable, Row, Series
 from grader.i18n import Msg
 
@@ -47,20 +47,8 @@ result = {
 }
 """
 
-# Runs in the sandbox: the model's outputs and the total loss Keras computes from them (eager, no tracing).
-COMPUTE_LOSS = """
-pred = model(x, training=False)
-total = model.compute_loss(x=x, y=y, y_pred=pred, training=False)
-result = {"loss": float(keras.ops.convert_to_numpy(total)), "pred": [keras.ops.convert_to_numpy(p) for p in pred]}
-"""
-
-SEQUENTIAL_WHY = {
-    "ko": "keras.Sequential 대신 Functional API로 만드세요: inputs = keras.Input(shape=(100, 100, 3))로 시작해 "
-          "x = layers.Flatten()(inputs)처럼 층을 함수처럼 호출하고, 마지막에 keras.Model(inputs=inputs, outputs=outputs) "
-          "를 반환합니다.",
-    "en": "Use the Functional API instead of keras.Sequential: start with inputs = keras.Input(shape=(100, 100, 3)), call "
-          "each layer like a function, x = layers.Flatten()(inputs), and return keras.Model(inputs=inputs, outputs=outputs).",
-}
+SEQUENTIAL_WHY = {"ko": "keras.Sequential 대신 Functional API로 만드세요: 입력 텐서(keras.Input)에서 시작해 층을 함수처럼 차례로 호출하고, 마지막에 입력과 출력으로 keras.Model을 만들어 반환합니다.",
+                  "en": "Use the Functional API instead of keras.Sequential: start from an input tensor (keras.Input), call each layer on the previous result like a function, and return a keras.Model built from the inputs and the outputs."}
 CONCAT_FIRST_HIDDEN = {
     "ko": "입력 A를 첫 번째 은닉층과 연결(concatenate)했습니다. Wide & Deep에서는 깊은 경로를 모두 지난 "
           "두 번째 은닉층(hidden2)을 A와 연결합니다: layers.concatenate([input_A, hidden2]).",
@@ -170,7 +158,7 @@ def graph_problem(facts, io):
     hidden = [n for n in layers if is_dense(n, 30, relu=True)]
     h1 = next((n for n in hidden if feeds[n] == [b]), None)
     if h1 is None:
-        return ({"ko": "입력 B (6,)를 받는 Dense(30, relu) 층(hidden1)이 없습니다.",
+        return ({"ko": "입력 B (6,)을 받는 Dense(30, relu) 층(hidden1)이 없습니다.",
                  "en": "No Dense(30, relu) layer (hidden1) takes input B (6,)."}, None)
     h2 = next((n for n in hidden if feeds[n] == [h1]), None)
     if h2 is None:
@@ -191,15 +179,15 @@ def graph_problem(facts, io):
         return ({"ko": "주 출력과 보조 출력의 순서가 바뀌었습니다.", "en": "The main and auxiliary outputs are swapped."},
                 OUTPUTS_SWAPPED)
     if not (is_dense(main, 1) and feeds[main] == [concat]):
-        return ({"ko": "첫 번째 출력(주 출력)은 Concatenate 층 위의 Dense(1)이어야 합니다.",
+        return ({"ko": "첫 번째 출력(주 출력)은 Concatenate 층 위의 Dense(1) 층이어야 합니다.",
                  "en": "The first output (the main output) must be a Dense(1) on the Concatenate layer."}, None)
     if not (is_dense(aux, 1) and feeds[aux] == [h2]):
-        return ({"ko": "두 번째 출력(보조 출력)은 hidden2 위의 Dense(1)이어야 합니다.",
+        return ({"ko": "두 번째 출력(보조 출력)은 hidden2 위의 Dense(1) 층이어야 합니다.",
                  "en": "The second output (the auxiliary output) must be a Dense(1) on hidden2."},
                 AUX_ON_CONCAT if feeds[aux] == [concat] else None)
     for n in (main, aux):
         if layers[n].get("activation") not in (None, "linear"):
-            return ({"ko": f"회귀 출력에는 활성화 함수를 쓰지 않습니다: Dense(1)인데 {layers[n]['activation']}가 있습니다.",
+            return ({"ko": f"회귀 출력에는 활성화 함수를 쓰지 않습니다: Dense(1) 층에 {layers[n]['activation']}(이) 있습니다.",
                      "en": f"Regression outputs take no activation: a Dense(1) has {layers[n]['activation']}."}, None)
     return None
 
@@ -250,7 +238,8 @@ def expect_weighted_mse(ctx, xa, xb, y):
     model, _ = compiled(ctx)
     y_aux = y + 3.0
     try:
-        got = ctx.run(COMPUTE_LOSS, label="model.compute_loss()", model=model, x=[xa, xb], y=[y, y_aux])
+        # the loss and the outputs computed by the judge's own Keras from the exported model, not in the sandbox
+        got = verified.computed_loss(ctx, model, [xa, xb], [y, y_aux], label="model.compute_loss()")
     except Incorrect as exc:
         why = raised_why(exc)
         raise Incorrect(exc.message, *([Explanation(why)] if why else []), *exc.details) from None
@@ -318,18 +307,16 @@ def functional_params(ctx):
 
 @check(title={"ko": "Wide & Deep: 입력 (5,), (6,)과 출력 두 개", "en": "Wide & Deep: inputs (5,), (6,) and two outputs"},
        needs="build_wide_deep_model",
-       hint={"ko": "keras.Model(inputs=[input_A, input_B], outputs=[output, aux_output])",
-             "en": "keras.Model(inputs=[input_A, input_B], outputs=[output, aux_output])"})
+       hint={"ko": "입력이 둘, 출력이 둘인 모델입니다. 모델을 만들 때 입력 둘과 출력 둘을 각각 목록으로, 넓은 쪽(A)과 주 출력을 먼저 주세요.",
+             "en": "The model has two inputs and two outputs: build it from a list of both inputs and a list of both outputs, the wide input (A) and the main output first."})
 def wide_deep_io(ctx):
     expect_io(ctx)
 
 
 @check(title={"ko": "Wide & Deep: 층 연결", "en": "Wide & Deep: how the layers connect"}, points=3,
        needs="build_wide_deep_model",
-       hint={"ko": "hidden1 = Dense(30, relu)(input_B), hidden2 = Dense(30, relu)(hidden1), "
-                   "concat = concatenate([input_A, hidden2]), output = Dense(1)(concat), aux_output = Dense(1)(hidden2).",
-             "en": "hidden1 = Dense(30, relu)(input_B), hidden2 = Dense(30, relu)(hidden1), "
-                   "concat = concatenate([input_A, hidden2]), output = Dense(1)(concat), aux_output = Dense(1)(hidden2)."})
+       hint={"ko": "깊은 쪽 입력(B)만 은닉층 두 개를 지나고, 넓은 쪽 입력(A)은 두 번째 은닉층의 결과와 이어 붙입니다. 보조 출력은 두 번째 은닉층에서 바로 나옵니다.",
+             "en": "Only the deep input (B) goes through the two hidden layers; the wide input (A) is concatenated with the second hidden layer's result. The auxiliary output comes straight from the second hidden layer."})
 def wide_deep_graph(ctx):
     expect_io(ctx)
     _, facts, io = wide_deep(ctx)
@@ -348,8 +335,8 @@ def wide_deep_params(ctx):
 
 @check(title={"ko": "compile: MSE 두 개, 가중치 0.9 / 0.1, SGD", "en": "compile: two MSE losses weighted 0.9 / 0.1, SGD"},
        points=2, needs="compile_wide_deep",
-       hint={"ko": "model.compile(loss=['mse', 'mse'], loss_weights=[0.9, 0.1], optimizer='sgd')",
-             "en": "model.compile(loss=['mse', 'mse'], loss_weights=[0.9, 0.1], optimizer='sgd')"})
+       hint={"ko": "출력이 둘이면 손실도 둘을 주고, 두 손실을 주 출력 0.9, 보조 출력 0.1의 비중으로 더하세요. 옵티마이저는 수업처럼 SGD입니다.",
+             "en": "Two outputs need two losses, weighted 0.9 for the main output and 0.1 for the auxiliary one. The optimizer is SGD, as in the lesson."})
 def compile_settings(ctx):
     expect_io(ctx)
     _, facts = compiled(ctx)

@@ -33,20 +33,10 @@ RETURNED_CLASS = {
     "ko": "클래스 YourModel 자체를 반환했습니다. 인스턴스를 만들어 반환하세요: return YourModel().",
     "en": "You returned the class YourModel itself. Return an instance of it: return YourModel().",
 }
-NO_SUPER = {
-    "ko": "__init__의 첫 줄에서 super().__init__(**kwargs)를 호출하세요. 그래야 keras.Model이 층과 가중치를 "
-          "추적할 준비를 합니다.",
-    "en": "Call super().__init__(**kwargs) as the first line of __init__: it lets keras.Model get ready to track "
-          "layers and weights.",
-}
-LAYERS_IN_CALL = {
-    "ko": "call 안에서 층을 만들면 모델이 그 층을 추적하지 못해 파라미터가 0 개로 보이고, 호출할 때마다 새 가중치가 "
-          "만들어집니다. 층은 __init__에서 self.hidden1 = layers.Dense(...)처럼 만들고, call에서는 "
-          "x = self.hidden1(x)처럼 적용만 하세요.",
-    "en": "Layers created inside call are not tracked by the model: it shows 0 parameters and makes new weights on "
-          "every call. Create the layers in __init__ (self.hidden1 = layers.Dense(...)) and only apply them in call "
-          "(x = self.hidden1(x)).",
-}
+NO_SUPER = {"ko": "__init__의 첫 줄에서 부모 클래스(keras.Model)의 __init__을 호출하세요. 그래야 keras.Model이 층과 가중치를 추적할 준비를 합니다.",
+            "en": "Call the parent class's (keras.Model's) __init__ as the first line of __init__: it lets keras.Model get ready to track layers and weights."}
+LAYERS_IN_CALL = {"ko": "call 안에서 층을 만들면 모델이 그 층을 추적하지 못해 파라미터가 0개로 보이고, 호출할 때마다 새 가중치가 만들어집니다. 층은 __init__에서 self의 속성으로 만들고, call에서는 적용만 하세요.",
+                  "en": "Layers created inside call are not tracked by the model: it shows 0 parameters and makes new weights on every call. Create the layers in __init__ as attributes of self and only apply them in call."}
 
 
 def built(ctx):
@@ -57,7 +47,7 @@ def built(ctx):
         except Incorrect as exc:  # on PyTorch a missing super().__init__() fails at the first layer assigned
             if "before Module.__init__() call" not in str(getattr(exc.message, "params", {}).get("error", "")):
                 raise
-            raise Incorrect({"ko": "super().__init__()가 호출되지 않았습니다.", "en": "super().__init__() was not called."},
+            raise Incorrect({"ko": "super().__init__()을 호출하지 않았습니다.", "en": "super().__init__() was not called."},
                             Explanation(NO_SUPER), *exc.details) from None
         if model is None:
             raise Incorrect(Msg("returned_none", call=LABEL))
@@ -67,7 +57,7 @@ def built(ctx):
         if not info["is_model"]:
             raise Incorrect(Msg("not_a_model", call=LABEL, got=info["type"]))
         if not info["super_called"]:
-            raise Incorrect({"ko": "super().__init__()가 호출되지 않았습니다.", "en": "super().__init__() was not called."},
+            raise Incorrect({"ko": "super().__init__()을 호출하지 않았습니다.", "en": "super().__init__() was not called."},
                             Explanation(NO_SUPER))
         if not (info["subclass"] and info["is_yourmodel"]):
             raise Incorrect(Msg("wrong_api", expected="Subclassing (YourModel)", got=info["type"]))
@@ -88,8 +78,8 @@ def called(ctx):
 
 @check(title={"ko": "keras.Model을 상속한 YourModel의 인스턴스", "en": "An instance of YourModel, a keras.Model subclass"},
        needs=("YourModel", "build_model"),
-       hint={"ko": "build_model에서 return YourModel()처럼 인스턴스를 반환하세요.",
-             "en": "In build_model, return an instance: return YourModel()."})
+       hint={"ko": "build_model은 클래스 자체가 아니라 클래스로 만든 모델(인스턴스)을 반환해야 합니다.",
+             "en": "build_model must return a model made from the class (an instance), not the class itself."})
 def returns_instance(ctx):
     model, _ = built(ctx)
     facts = ctx.describe(model, LABEL)
@@ -106,11 +96,15 @@ def call_output(ctx):
 
 @check(title={"ko": "__init__에서 만든 층", "en": "Layers created in __init__"}, points=2,
        needs=("YourModel", "build_model"),
-       hint={"ko": "__init__에서 self.flatten = layers.Flatten(), self.hidden1 = layers.Dense(400, activation='relu') ... 처럼 "
-                   "만들어 두세요.",
-             "en": "In __init__, create self.flatten = layers.Flatten(), self.hidden1 = layers.Dense(400, activation='relu'), ..."})
+       hint={"ko": "층은 __init__에서 한 번 만들어 self의 속성으로 두어야 모델이 그 가중치를 추적합니다.",
+             "en": "Create the layers once in __init__ and keep them as attributes of self, so that the model tracks their weights."})
 def layers_in_init(ctx):
     _, _, facts = called(ctx)
+    if not facts["layers"] and facts.get("params"):  # layers it tracks, but that do not make its outputs
+        raise Incorrect({"ko": "모델이 가진 층을 차례로 적용한 결과가 모델의 출력과 다릅니다. call은 __init__에서 만든 "
+                               "층에 입력을 통과시킨 결과를 반환해야 합니다.",
+                         "en": "Applying the model's own layers in order does not give its outputs. call must return "
+                               "the input passed through the layers made in __init__."})
     if not facts["layers"]:
         raise Incorrect({"ko": "모델이 추적하는 층이 없습니다.", "en": "The model tracks no layers."},
                         Explanation(LAYERS_IN_CALL))

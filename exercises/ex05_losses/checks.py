@@ -44,6 +44,14 @@ CEE_MISTAKES = [
          "en": "You used log10. Use the natural logarithm np.log."},
         compute=lambda y, t: -np.sum(t * np.log10(y + 1e-7)) / (y.shape[0] if y.ndim == 2 else 1),
     ),
+    Mistake(
+        {"ko": "y를 1e-7로 잘랐습니다(np.clip). 수업의 교차 엔트로피는 δ를 더합니다: -Σ t·log(y + 1e-7). "
+               "정답 확률이 1e-6처럼 아주 작으면 두 식의 값이 크게 다릅니다(log(1e-6) ≈ -13.82, log(1.1e-6) ≈ -13.72).",
+         "en": "You clipped y at 1e-7 (np.clip). The lesson's cross-entropy adds δ: -Σ t·log(y + 1e-7). When the "
+               "answer's probability is tiny, e.g. 1e-6, the two differ a lot (log(1e-6) ≈ -13.82, log(1.1e-6) ≈ -13.72)."},
+        compute=lambda y, t: -np.sum(t * np.log(np.clip(y, 1e-7, 1))) / (y.shape[0] if y.ndim == 2 else 1),
+        name="clip instead of + delta",
+    ),
 ]
 
 MAE_MISTAKES = [
@@ -53,35 +61,34 @@ MAE_MISTAKES = [
 ]
 
 
-@check(title={"ko": "MSE: 수업 예시 (0.0975)", "en": "MSE: the lesson's example (0.0975)"}, needs="mean_squared_error")
+@check(points=0.5, title={"ko": "MSE: 수업 예시 (0.0975)", "en": "MSE: the lesson's example (0.0975)"}, needs="mean_squared_error")
 def mse_lesson_example(ctx):
     ctx.expect_call("mean_squared_error", Y, T, close=0.0975, mistakes=MSE_MISTAKES)
 
 
-@check(title={"ko": "MSE: 틀린 예측 (0.5975)", "en": "MSE: a wrong prediction (0.5975)"}, needs="mean_squared_error")
+@check(points=0.5, title={"ko": "MSE: 틀린 예측 (0.5975)", "en": "MSE: a wrong prediction (0.5975)"}, needs="mean_squared_error")
 def mse_wrong_prediction(ctx):
     ctx.expect_call("mean_squared_error", Y_WRONG, T, close=0.5975, mistakes=MSE_MISTAKES)
 
 
-@check(title={"ko": "교차 엔트로피: 수업 예시 (0.5108)", "en": "Cross-entropy: the lesson's example (0.5108)"},
+@check(points=0.5, title={"ko": "교차 엔트로피: 수업 예시 (0.5108)", "en": "Cross-entropy: the lesson's example (0.5108)"},
        needs="cross_entropy_error")
 def cee_lesson_example(ctx):
     ctx.expect_call("cross_entropy_error", Y, T, close=-np.log(0.6 + 1e-7), rtol=1e-4, mistakes=CEE_MISTAKES)
 
 
-@check(title={"ko": "교차 엔트로피: 정답 확률이 0", "en": "Cross-entropy: zero probability at the answer"},
-       needs="cross_entropy_error",
-       hint={"ko": "log(0)을 피하려면 delta = 1e-7을 더하세요.", "en": "Add delta = 1e-7 to avoid log(0)."})
+@check(points=0.5, title={"ko": "교차 엔트로피: 정답 확률이 0", "en": "Cross-entropy: zero probability at the answer"},
+       needs="cross_entropy_error")
 def cee_zero_probability(ctx):
     ctx.expect_call("cross_entropy_error", Y, np.eye(10)[3], close=-np.log(1e-7), rtol=1e-4, mistakes=CEE_MISTAKES)
 
 
-@check(title={"ko": "교차 엔트로피: 배치 평균", "en": "Cross-entropy: batch average"}, needs="cross_entropy_error")
+@check(points=0.5, title={"ko": "교차 엔트로피: 배치 평균", "en": "Cross-entropy: batch average"}, needs="cross_entropy_error")
 def cee_batch(ctx):
     expected = -(np.log(0.8 + 1e-7) + np.log(0.3 + 1e-7)) / 2
     ctx.expect_call("cross_entropy_error", BATCH_Y, BATCH_T, close=expected, rtol=1e-4, mistakes=CEE_MISTAKES)
 
 
-@check(title={"ko": "MAE: 수업 예시", "en": "MAE: the lesson's example"}, needs="mean_absolute_error")
+@check(points=0.5, title={"ko": "MAE: 수업 예시", "en": "MAE: the lesson's example"}, needs="mean_absolute_error")
 def mae_example(ctx):
     ctx.expect_call("mean_absolute_error", Y, T, close=0.08, mistakes=MAE_MISTAKES)

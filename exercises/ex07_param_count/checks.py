@@ -4,7 +4,7 @@ from grader.checks import Mistake, check
 
 NO_BIAS = {
     "ko": "편향(bias)을 빠뜨렸습니다. Dense 층의 뉴런마다 편향이 하나씩 있으므로 "
-          "파라미터 수 = 입력 수 × 뉴런 수 + 뉴런 수 입니다.",
+          "파라미터 수 = 입력 수 × 뉴런 수 + 뉴런 수입니다.",
     "en": "The biases are missing. Every unit of a Dense layer has one bias, so "
           "parameters = inputs × units + units.",
 }
@@ -66,9 +66,9 @@ FLATTEN_MISTAKES = [
 
 
 @check(title={"ko": "Dense 한 층: 수업 예시 (1,010 / 78,500)", "en": "One Dense layer: the lesson's examples (1,010 / 78,500)"},
-       points=2, needs="dense_params",
-       hint={"ko": "가중치 n_inputs × n_units 개와 편향 n_units 개를 더하세요.",
-             "en": "Add the n_inputs × n_units weights and the n_units biases."})
+       points=1, needs="dense_params",
+       hint={"ko": "가중치는 입력과 뉴런의 쌍마다 하나, 편향은 뉴런마다 하나입니다.",
+             "en": "There is one weight per pair of an input and a unit, and one bias per unit."})
 def dense_lesson_examples(ctx):
     for n_inputs, n_units, expected in ((100, 10, 1_010), (784, 100, 78_500)):
         label = f"dense_params({n_inputs}, {n_units})"
@@ -78,11 +78,9 @@ def dense_lesson_examples(ctx):
 
 
 @check(title={"ko": "여러 층: 수업 예시 (79,510 / 12,100,700)", "en": "Several layers: the lesson's examples (79,510 / 12,100,700)"},
-       points=2, needs="mlp_params",
-       hint={"ko": "n_inputs = input_dim으로 시작해, 층마다 dense_params(n_inputs, n_units)를 더한 뒤 "
-                   "n_inputs = n_units로 바꾸세요.",
-             "en": "Start with n_inputs = input_dim; for each layer add dense_params(n_inputs, n_units), then "
-                   "set n_inputs = n_units."})
+       points=1, needs="mlp_params",
+       hint={"ko": "층마다 파라미터를 더하세요. 다음 층의 입력 수는 앞 층의 뉴런 수입니다.",
+             "en": "Add up the parameters layer by layer: the next layer's inputs are the previous layer's units."})
 def mlp_lesson_examples(ctx):
     for input_dim, units, expected in ((784, [100, 10], 79_510), (30_000, [400, 200, 100], 12_100_700)):
         label = f"mlp_params({input_dim}, {units})"
@@ -91,7 +89,7 @@ def mlp_lesson_examples(ctx):
                          mistakes=MLP_MISTAKES)
 
 
-@check(title={"ko": "Flatten 출력 크기: (28, 28) → 784", "en": "Flatten output size: (28, 28) → 784"},
+@check(points=1, title={"ko": "Flatten 출력 크기: (28, 28) → 784", "en": "Flatten output size: (28, 28) → 784"},
        needs="flatten_size")
 def flatten_examples(ctx):
     for shape, expected in (((28, 28), 784), ((100, 100, 3), 30_000)):

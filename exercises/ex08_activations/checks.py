@@ -17,12 +17,8 @@ def _softmax(x, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-STEP_BOOL = {
-    "ko": "불리언(True/False) 배열을 반환했습니다. x > 0의 결과를 np.array(x > 0, dtype=int) 또는 "
-          "(x > 0).astype(int)로 정수 0, 1로 바꾸세요.",
-    "en": "You returned a boolean (True/False) array. Turn x > 0 into integers 0 and 1 with "
-          "np.array(x > 0, dtype=int) or (x > 0).astype(int).",
-}
+STEP_BOOL = {"ko": "불리언(True/False) 배열을 반환했습니다. 비교 결과를 정수 0과 1의 배열로 바꾸세요(dtype=int).",
+             "en": "You returned a boolean (True/False) array. Turn the comparison into an array of integers 0 and 1 (dtype=int)."}
 
 STEP_MISTAKES = [
     Mistake({"ko": "0에서의 값이 틀렸습니다. 계단 함수는 x > 0일 때만 1이고, x = 0이면 0입니다.",
@@ -31,9 +27,8 @@ STEP_MISTAKES = [
 ]
 
 LEAKY_MISTAKES = [
-    Mistake({"ko": "alpha 인수를 쓰지 않았습니다. 음수 쪽 기울기는 고정값이 아니라 alpha입니다: np.maximum(alpha * x, x).",
-             "en": "You ignored the alpha argument. The negative side's slope is alpha, not a constant: "
-                   "np.maximum(alpha * x, x)."},
+    Mistake({"ko": "alpha 인수를 쓰지 않았습니다. 음수 쪽 기울기는 고정값이 아니라 인수 alpha입니다.",
+             "en": "You ignored the alpha argument. The negative side's slope is the alpha argument, not a constant."},
             compute=lambda x, alpha=0.1: np.maximum(0.1 * x, x)),
     Mistake({"ko": "음수 쪽 기울기로 0.01을 썼습니다. 이 문제의 기본값은 alpha=0.1이고, 주어진 alpha를 써야 합니다.",
              "en": "You used a slope of 0.01 on the negative side. Here the default is alpha=0.1, and a given alpha "
@@ -45,16 +40,14 @@ LEAKY_MISTAKES = [
 ]
 
 ELU_MISTAKES = [
-    Mistake({"ko": "−1을 빠뜨렸습니다. ELU의 음수 쪽은 alpha · (exp(x) − 1) 이라서 x = 0에서 0으로 이어집니다.",
+    Mistake({"ko": "−1을 빠뜨렸습니다. ELU의 음수 쪽은 alpha · (exp(x) − 1)이라서 x = 0에서 0으로 이어집니다.",
              "en": "The −1 is missing. ELU's negative side is alpha · (exp(x) − 1), which meets 0 at x = 0."},
             compute=lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.exp(x))),
 ]
 
 SOFTMAX_MISTAKES = [
-    Mistake({"ko": "exp(1000)은 float 범위를 넘어 inf가 되고, inf / inf = nan입니다. 지수를 계산하기 전에 "
-                   "각 행의 최댓값을 빼세요: np.exp(x - np.max(x, axis=-1, keepdims=True)). 결과는 수학적으로 같습니다.",
-             "en": "exp(1000) overflows to inf, and inf / inf = nan. Subtract each row's maximum before "
-                   "exponentiating: np.exp(x - np.max(x, axis=-1, keepdims=True)). Mathematically the result is the same."},
+    Mistake({"ko": "exp(1000)의 값은 float 범위를 넘어 inf가 되고, inf / inf = nan입니다. 지수를 계산하기 전에 각 행의 최댓값을 빼세요. 결과는 수학적으로 같습니다.",
+             "en": "exp(1000) overflows to inf, and inf / inf = nan. Subtract each row's maximum before exponentiating: mathematically the result is the same."},
             when=lambda got: not np.all(np.isfinite(np.asarray(got, dtype=float)))),
     Mistake({"ko": "배열 전체의 합으로 나눴습니다. 2차원 입력에서는 행(마지막 축)마다 따로 합이 1이 되어야 합니다: "
                    "np.sum(..., axis=-1, keepdims=True). 최댓값도 axis=-1, keepdims=True로 구하세요.",
@@ -88,54 +81,54 @@ def expect_not_bool(ctx, got, label):
                         Explanation(STEP_BOOL))
 
 
-@check(title={"ko": "계단 함수: 0과 1의 정수 배열", "en": "Step function: an integer array of 0 and 1"},
+@check(points=0.5, title={"ko": "계단 함수: 0과 1의 정수 배열", "en": "Step function: an integer array of 0 and 1"},
        needs="step_function",
-       hint={"ko": "if x > 0: 는 배열에서 쓸 수 없습니다. np.array(x > 0, dtype=int)처럼 배열 전체를 한 번에 비교하세요.",
-             "en": "if x > 0: does not work on arrays. Compare the whole array at once: np.array(x > 0, dtype=int)."})
+       hint={"ko": "계단 함수는 0보다 큰 곳에서 1, 나머지(0 포함)에서 0이고, 결과는 정수 배열입니다. 배열 전체를 한 번에 비교하세요.",
+             "en": "The step function is 1 where x is above 0 and 0 elsewhere (0 included), as an integer array. Compare the whole array at once."})
 def step_function_values(ctx):
     for x in (np.array([-1.0, 0.0, 1.0, 2.5]), np.array([[-0.5, 3.0], [0.0, 0.1]])):
         got = compare(ctx, "step_function", x, (x > 0).astype(int), STEP_MISTAKES)
         expect_not_bool(ctx, got, "step_function(x)")
 
 
-@check(title={"ko": "시그모이드: 수업 예시", "en": "Sigmoid: the lesson's example"}, needs="sigmoid")
+@check(points=0.5, title={"ko": "시그모이드: 수업 예시", "en": "Sigmoid: the lesson's example"}, needs="sigmoid")
 def sigmoid_values(ctx):
     x = np.array([-1.0, 1.0, 2.0])
     compare(ctx, "sigmoid", x, _sigmoid(x))  # [0.26894142, 0.73105858, 0.88079708]
 
 
-@check(title={"ko": "tanh와 ReLU", "en": "tanh and ReLU"}, needs=("tanh", "relu"))
+@check(points=0.5, title={"ko": "tanh와 ReLU", "en": "tanh and ReLU"}, needs=("tanh", "relu"))
 def tanh_relu_values(ctx):
     x = np.array([[-1.0, 0.0, 0.5], [-2.0, 3.0, -0.25]])
     compare(ctx, "tanh", x, np.tanh(x))
     compare(ctx, "relu", x, np.maximum(0.0, x),
-            [Mistake({"ko": "음수를 0으로 바꾸지 않았습니다: np.maximum(0, x).",
-                      "en": "Negative values were not set to 0: np.maximum(0, x)."}, compute=lambda x: np.abs(x))])
+            [Mistake({"ko": "음수를 0으로 바꾸지 않았습니다. ReLU는 음수에서 0, 양수에서 그대로입니다.",
+                      "en": "Negative values were not set to 0. ReLU is 0 for negative values and keeps positive ones."}, compute=lambda x: np.abs(x))])
 
 
-@check(title={"ko": "Leaky ReLU: max(αx, x)", "en": "Leaky ReLU: max(αx, x)"}, needs="leaky_relu",
-       hint={"ko": "np.maximum(alpha * x, x) 한 줄이면 됩니다. alpha는 0.1로 고정하지 말고 인수를 쓰세요.",
-             "en": "np.maximum(alpha * x, x) is all it takes. Use the alpha argument instead of a fixed 0.1."})
+@check(points=0.5, title={"ko": "Leaky ReLU: max(αx, x)", "en": "Leaky ReLU: max(αx, x)"}, needs="leaky_relu",
+       hint={"ko": "Leaky ReLU는 양수는 그대로, 음수는 alpha배로 줄입니다. 고정된 0.1이 아니라 인수 alpha를 쓰세요.",
+             "en": "Leaky ReLU keeps positive values and scales negative ones by alpha: use the alpha argument, not a fixed 0.1."})
 def leaky_relu_values(ctx):
     x = np.array([-2.0, 0.0, 3.0])
     compare(ctx, "leaky_relu", x, np.array([-0.2, 0.0, 3.0]), LEAKY_MISTAKES)
     compare(ctx, "leaky_relu", x, np.array([-0.4, 0.0, 3.0]), LEAKY_MISTAKES, alpha=0.2)
 
 
-@check(title={"ko": "ELU", "en": "ELU"}, needs="elu")
+@check(points=0.5, title={"ko": "ELU", "en": "ELU"}, needs="elu")
 def elu_values(ctx):
     x = np.array([-1.0, 0.0, 2.0])
     compare(ctx, "elu", x, np.where(x > 0, x, np.exp(x) - 1), ELU_MISTAKES)  # [-0.63212056, 0, 2]
     compare(ctx, "elu", x, np.where(x > 0, x, 2.0 * (np.exp(x) - 1)), ELU_MISTAKES, alpha=2.0)
 
 
-@check(title={"ko": "소프트맥스: 수업 예시", "en": "Softmax: the lesson's example"}, needs="softmax")
+@check(points=0.5, title={"ko": "소프트맥스: 수업 예시", "en": "Softmax: the lesson's example"}, needs="softmax")
 def softmax_values(ctx):
     x = np.array([0.3, 2.9, 4.0])
     compare(ctx, "softmax", x, _softmax(x), SOFTMAX_MISTAKES)  # [0.01821127, 0.24519181, 0.73659691]
 
 
-@check(title={"ko": "소프트맥스: 큰 값에서 오버플로 없음", "en": "Softmax: no overflow on large values"},
+@check(points=0.5, title={"ko": "소프트맥스: 큰 값에서 오버플로 없음", "en": "Softmax: no overflow on large values"},
        needs="softmax",
        hint={"ko": "softmax(x) = softmax(x − c)입니다. c로 최댓값을 빼면 exp의 인수가 0 이하가 되어 넘치지 않습니다.",
              "en": "softmax(x) = softmax(x − c). With c the maximum, exp only sees values ≤ 0 and cannot overflow."})
@@ -145,15 +138,15 @@ def softmax_overflow(ctx):
     compare(ctx, "softmax", x, _softmax(x), SOFTMAX_MISTAKES)
 
 
-@check(title={"ko": "소프트맥스: 2차원 입력은 행마다", "en": "Softmax: 2-D input, row by row"}, needs="softmax",
-       hint={"ko": "np.max와 np.sum에 axis=-1, keepdims=True를 주면 1차원과 2차원 입력을 같은 코드로 처리합니다.",
-             "en": "Give np.max and np.sum axis=-1, keepdims=True and the same code serves 1-D and 2-D input."})
+@check(points=0.5, title={"ko": "소프트맥스: 2차원 입력은 행마다", "en": "Softmax: 2-D input, row by row"}, needs="softmax",
+       hint={"ko": "2차원 입력에서는 행마다 따로 소프트맥스를 구합니다. 최댓값과 합을 마지막 축을 따라 구하고, 나눌 수 있게 축을 유지하세요.",
+             "en": "For 2-D input, each row gets its own softmax: take the maximum and the sum along the last axis, and keep that axis so that the division lines up."})
 def softmax_2d(ctx):
     x = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
     compare(ctx, "softmax", x, _softmax(x), SOFTMAX_MISTAKES)
 
 
-@check(title={"ko": "시그모이드의 미분: 0에서 최댓값 0.25", "en": "Sigmoid's derivative: at most 0.25, at 0"},
+@check(points=0.5, title={"ko": "시그모이드의 미분: 0에서 최댓값 0.25", "en": "Sigmoid's derivative: at most 0.25, at 0"},
        needs="sigmoid_grad")
 def sigmoid_grad_values(ctx):
     x = np.array([-2.0, 0.0, 2.0])

@@ -1,8 +1,9 @@
 """ex09 public checks: a fixed small network whose numbers the reference computed, then a training run.
 
 The grader sets known parameters inside the sandbox, asks the student's methods for their results and
-compares them here. Finally it trains a fresh network with the student's gradient() on handwritten digits
-(8×8 images) and measures the accuracy on held-out images whose labels never enter the sandbox.
+compares them here. Finally it trains a network with the student's gradient() on handwritten digits (8×8 images),
+holding the parameters itself, and measures the accuracy here on held-out images that are not rows of the public
+data set and whose labels never enter the sandbox.
 """
 
 import importlib.util
@@ -83,12 +84,8 @@ TRANSPOSE = {
     "en": "A gradient has the shape of its parameter. With Y = X·W, ∂L/∂W = Xᵀ·∂L/∂Y and ∂L/∂X = ∂L/∂Y·Wᵀ. "
           "Check where the transposes (.T) go.",
 }
-NOT_RESTORED = {
-    "ko": "numerical_gradient 뒤에 매개변수가 바뀌어 있습니다. 값을 h만큼 움직여 손실을 구한 뒤에는 원래 값으로 "
-          "되돌려야 합니다 (param[idx] = original).",
-    "en": "The parameters changed after numerical_gradient. After moving a value by h to compute the loss, put the "
-          "original value back (param[idx] = original).",
-}
+NOT_RESTORED = {"ko": "numerical_gradient 뒤에 매개변수가 바뀌어 있습니다. 값을 h만큼 움직여 손실을 구한 뒤에는 원래 값으로 되돌려야 합니다.",
+                "en": "The parameters changed after numerical_gradient. After moving a value by h to compute the loss, put the original value back."}
 
 
 def make_net(ctx, *args, **kwargs):
@@ -131,10 +128,10 @@ def expect_gradients(ctx, got, expected, label, *, rtol, atol, mistakes=None, sh
                          mistakes=(mistakes or {}).get(key, ()))
 
 
-@check(title={"ko": "매개변수 초기화: 키, 모양, 표준편차", "en": "Parameter initialisation: keys, shapes, std"},
+@check(points=0.5, title={"ko": "매개변수 초기화: 키, 모양, 표준편차", "en": "Parameter initialisation: keys, shapes, std"},
        needs="TwoLayerNet.__init__",
-       hint={"ko": "W1 = weight_init_std * np.random.randn(input_size, hidden_size), b1 = np.zeros(hidden_size)처럼 만드세요.",
-             "en": "W1 = weight_init_std * np.random.randn(input_size, hidden_size), b1 = np.zeros(hidden_size), and so on."})
+       hint={"ko": "가중치는 weight_init_std를 곱한 정규분포 난수, 편향은 0입니다. 모양은 (입력 수, 출력 수)와 (출력 수,)입니다.",
+             "en": "Weights are normal random numbers times weight_init_std, biases are zeros; their shapes are (inputs, outputs) and (outputs,)."})
 def init_params(ctx):
     params = ctx.attr(make_net(ctx, 3, 4, 3), "params", label=f"{NET}.params")
     if not isinstance(params, dict) or set(params) != set(KEYS):
@@ -153,13 +150,13 @@ def init_params(ctx):
         for key in ("W1", "W2"):
             got = float(np.std(params[key]))
             ctx.expect(0.8 * std <= got <= 1.2 * std,
-                       {"ko": f"weight_init_std={std}일 때 {key}의 표준편차가 {got:.4g}입니다. 약 {std}이어야 합니다 "
+                       {"ko": f"weight_init_std={std}일 때 {key}의 표준편차가 {got:.4g}입니다. 약 {std}(이)어야 합니다 "
                               f"(weight_init_std * np.random.randn(...)).",
                         "en": f"With weight_init_std={std} the std of {key} is {got:.4g}; it should be about {std} "
                               f"(weight_init_std * np.random.randn(...))."})
 
 
-@check(title={"ko": "predict: 예시 신경망의 출력", "en": "predict: the example network's output"}, points=1.5,
+@check(title={"ko": "predict: 예시 신경망의 출력", "en": "predict: the example network's output"}, points=0.5,
        needs="TwoLayerNet.predict")
 def predict_example(ctx):
     net = example_net(ctx)
@@ -170,7 +167,7 @@ def predict_example(ctx):
     ])
 
 
-@check(title={"ko": "loss: 예시의 교차 엔트로피", "en": "loss: the example's cross-entropy"}, needs="TwoLayerNet.loss")
+@check(points=0.5, title={"ko": "loss: 예시의 교차 엔트로피", "en": "loss: the example's cross-entropy"}, needs="TwoLayerNet.loss")
 def loss_example(ctx):
     got = ctx.method(example_net(ctx), "loss", X, T, label="loss(x, t)")
     ctx.expect_close(got, LOSS, label="loss(x, t)", inputs={"x": X, "t": T}, rtol=1e-6, mistakes=[
@@ -180,7 +177,7 @@ def loss_example(ctx):
     ])
 
 
-@check(title={"ko": "accuracy: 예시의 정확도 (0.75)", "en": "accuracy: the example's accuracy (0.75)"},
+@check(points=0.5, title={"ko": "accuracy: 예시의 정확도 (0.75)", "en": "accuracy: the example's accuracy (0.75)"},
        needs="TwoLayerNet.accuracy")
 def accuracy_example(ctx):
     got = ctx.method(example_net(ctx), "accuracy", X, T, label="accuracy(x, t)")
@@ -191,10 +188,10 @@ def accuracy_example(ctx):
     ])
 
 
-@check(title={"ko": "numerical_gradient: 중앙 차분", "en": "numerical_gradient: central differences"}, points=1.5,
+@check(title={"ko": "numerical_gradient: 중앙 차분", "en": "numerical_gradient: central differences"}, points=0.5,
        needs="TwoLayerNet.numerical_gradient",
-       hint={"ko": "각 원소를 h = 1e-4만큼 올리고 내려 (f(x+h) − f(x−h)) / 2h를 구하고, 원래 값으로 되돌리세요.",
-             "en": "Move each element up and down by h = 1e-4, take (f(x+h) − f(x−h)) / 2h and put the value back."})
+       hint={"ko": "각 원소를 h만큼 올리고 내려 손실의 차이를 2h로 나누고, 그 원소를 원래 값으로 되돌리세요.",
+             "en": "Nudge each element up and down by h, divide the difference of the loss by 2h, and put the element's value back."})
 def numerical_gradient_example(ctx):
     net = example_net(ctx)
     got = ctx.method(net, "numerical_gradient", X, T, label="numerical_gradient(x, t)")
@@ -213,10 +210,10 @@ def gradient_mistakes(expected, batch, no_sigmoid_grad=None):
     return found
 
 
-@check(title={"ko": "gradient: 오차역전파의 기울기", "en": "gradient: backpropagation's gradients"}, points=2,
+@check(title={"ko": "gradient: 오차역전파의 기울기", "en": "gradient: backpropagation's gradients"}, points=0.5,
        needs="TwoLayerNet.gradient",
-       hint={"ko": "dy = (y − t) / batch_size, dW2 = z1ᵀ·dy, db2 = Σdy, da1 = dy·W2ᵀ · z1(1 − z1), dW1 = xᵀ·da1, db1 = Σda1.",
-             "en": "dy = (y − t) / batch_size, dW2 = z1ᵀ·dy, db2 = Σdy, da1 = dy·W2ᵀ · z1(1 − z1), dW1 = xᵀ·da1, db1 = Σda1."})
+       hint={"ko": "역전파는 출력에서 시작합니다: 소프트맥스와 교차 엔트로피의 기울기는 (y − t)를 배치 크기로 나눈 것이고, 시그모이드를 지날 때는 z(1 − z)를 곱합니다.",
+             "en": "Backpropagation starts at the output: the gradient of softmax with cross-entropy is (y − t) divided by the batch size, and passing back through the sigmoid multiplies by z(1 − z)."})
 def gradient_example(ctx):
     got = ctx.method(example_net(ctx), "gradient", X, T, label="gradient(x, t)")
     expect_gradients(ctx, got, GRADIENT, "gradient(x, t)", rtol=1e-6, atol=1e-10,
@@ -224,19 +221,24 @@ def gradient_example(ctx):
 
 
 # --- training ------------------------------------------------------------------------------------
+# The judge chooses the starting parameters (written into the student's net), the student's gradient() trains the
+# net in the sandbox, and the trained parameters come back as plain arrays: the accuracy and the losses are computed
+# here, from those arrays, on held-out images that are new images near the public data set's (never verbatim rows
+# of the load_digits() a student's code can read), so neither the student's predict() nor a look-up takes part.
 
 TRAIN = """
-losses = [float(net.loss(x, t))]
+result = []
 for step, idx in enumerate(batches):
     grads = net.gradient(x[idx], t[idx])
     for key in ("W1", "b1", "W2", "b2"):
         net.params[key] -= lr * grads[key]
     if (step + 1) % every == 0:
-        losses.append(float(net.loss(x, t)))
-result = losses
+        result.append({key: np.array(net.params[key], dtype=float) for key in ("W1", "b1", "W2", "b2")})
 """
 STEPS, BATCH, LR, EVERY = 400, 100, 2.0, 40
 MIN_ACCURACY = 0.9
+SIZES = {"W1": (64, 50), "b1": (50,), "W2": (50, 10), "b2": (10,)}
+PERTURB = {"shift": 0.0, "rotate": 0.0, "contrast": 0.05, "noise": 0.03}  # at 8×8 even sub-pixel shifts blur digits
 
 
 def load_digits():
@@ -253,42 +255,84 @@ def load_digits():
 
 
 def digits(ctx):
-    """sklearn's 8×8 handwritten digits scaled to [0, 1], split at random (a new split every run)."""
+    """sklearn's 8×8 handwritten digits scaled to [0, 1], split by the judge's secret; the held-out images are
+    perturbed (sub-pixel shifts, small rotations, contrast, noise: grader.checks.datasets.perturb_images)."""
     def split():
+        from grader.checks import datasets
+
         pixels, labels = load_digits()
         x = pixels / 16.0
-        order = ctx.rng.permutation(len(x))
+        order = ctx.secret_rng("ex09-digits-split", seed=0).permutation(len(x))
         train, test = order[:1400], order[1400:]
-        return x[train], np.eye(10)[labels[train]], x[test], labels[test]
+        held_out = datasets.perturb_images(x[test].reshape(-1, 8, 8), ctx.secret_rng("ex09-digits-held-out", seed=0), **PERTURB)
+        return x[train], np.eye(10)[labels[train]], held_out.reshape(len(test), 64).astype(np.float64), labels[test]
     return ctx.once("digits", split)
 
 
+def forward(params, x):
+    """The network's outputs, computed by the judge: softmax(sigmoid(x·W1 + b1)·W2 + b2)."""
+    a1 = np.clip(x @ params["W1"] + params["b1"], -500, 500)
+    a2 = (1 / (1 + np.exp(-a1))) @ params["W2"] + params["b2"]
+    a2 = a2 - a2.max(axis=1, keepdims=True)
+    return np.exp(a2) / np.exp(a2).sum(axis=1, keepdims=True)
+
+
+def cross_entropy(params, x, t):
+    return float(-np.sum(t * np.log(forward(params, x) + 1e-7)) / len(x))
+
+
+def gradients(got, label):
+    """Gradients or parameters from the sandbox as float arrays of the parameters' shapes."""
+    if not isinstance(got, dict) or set(got) != set(KEYS):
+        keys = sorted(got) if isinstance(got, dict) else type(got).__name__
+        raise Incorrect(Msg("expected_got", expected="dict W1, b1, W2, b2", got=keys))
+    out = {}
+    for key in KEYS:
+        try:
+            value = np.asarray(got[key], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise Incorrect(Msg("wrong_type", call=f"{label}['{key}']", got=type(got[key]).__name__,
+                                expected={"ko": "numpy 배열", "en": "a numpy array"})) from None
+        if value.shape != SIZES[key]:
+            raise Incorrect(Msg("wrong_shape", call=f"{label}['{key}']", got=value.shape, expected=SIZES[key]),
+                            Explanation(TRANSPOSE))
+        out[key] = value
+    return out
+
+
 def trained(ctx):
-    """Mini-batch SGD with the student's gradient() inside the sandbox; returns (losses, held-out accuracy)."""
+    """Mini-batch SGD with the student's gradient() from the judge's starting parameters; the accuracy on held-out
+    images and the training losses computed here from the parameters that come back: (losses, accuracy)."""
     def train():
         x, t, x_test, labels = digits(ctx)
-        batches = ctx.rng.integers(0, len(x), size=(STEPS, BATCH))
+        rng = ctx.secret_rng("ex09-training", seed=0)  # the same training at every --seed: one verdict per file
+        batches = rng.integers(0, len(x), size=(STEPS, BATCH))
+        start = {k: (0.01 * rng.standard_normal(shape) if k.startswith("W") else np.zeros(shape))
+                 for k, shape in SIZES.items()}
         net = make_net(ctx, 64, 50, 10)
+        set_params(ctx, net, start, label="TwoLayerNet(64, 50, 10)")
         ctx.status(Msg("training").render(ctx.lang))
-        losses = ctx.run(TRAIN, label="net.gradient(x_batch, t_batch)", net=net, x=x, t=t, batches=batches,
-                         lr=LR, every=EVERY)
-        y = np.asarray(ctx.method(net, "predict", x_test, label="predict(x_test)"), dtype=float)
-        if y.shape != (len(x_test), 10):
-            raise Incorrect(Msg("wrong_shape", call="predict(x_test)", got=y.shape, expected=(len(x_test), 10)))
-        return [float(v) for v in losses], float(np.mean(np.argmax(y, axis=1) == labels))
+        label = "net.gradient(x_batch, t_batch)"
+        snapshots = ctx.run(TRAIN, label=label, net=net, x=x, t=t, batches=batches, lr=LR, every=EVERY)
+        if not isinstance(snapshots, list) or len(snapshots) != STEPS // EVERY:
+            raise Incorrect(Msg("expected_got", expected=f"{STEPS // EVERY} snapshots of net.params",
+                                got=type(snapshots).__name__))
+        snapshots = [gradients(p, "net.params") for p in snapshots]  # plain arrays of the right shapes
+        losses = [cross_entropy(p, x, t) for p in (start, *snapshots)]
+        return losses, float(np.mean(np.argmax(forward(snapshots[-1], x_test), axis=1) == labels))
     return ctx.once("trained", train)
 
 
-@check(title={"ko": "학습: 손글씨 숫자를 SGD로 학습", "en": "Training: learns handwritten digits with SGD"}, points=2,
+@check(title={"ko": "학습: 손글씨 숫자를 SGD로 학습", "en": "Training: learns handwritten digits with SGD"}, points=1.5,
        needs="TwoLayerNet.gradient")
 def learns_digits(ctx):
     losses, accuracy = trained(ctx)
-    curve = Series({"ko": f"학습 데이터의 손실 ({EVERY}걸음마다)", "en": f"Training loss (every {EVERY} steps)"},
+    curve = Series({"ko": f"학습 데이터의 손실 ({EVERY}스텝마다)", "en": f"Training loss (every {EVERY} steps)"},
                    {"loss": losses})
-    passed = Series({"ko": f"학습 데이터의 손실 ({EVERY}걸음마다) · 처음 보는 숫자 이미지의 정확도 {accuracy:.3f}",
+    passed = Series({"ko": f"학습 데이터의 손실 ({EVERY}스텝마다) · 처음 보는 숫자 이미지의 정확도 {accuracy:.3f}",
                      "en": f"Training loss (every {EVERY} steps) · accuracy on unseen digits {accuracy:.3f}"},
                     {"loss": losses})
-    setup = {"ko": f"TwoLayerNet(64, 50, 10)을 배치 {BATCH}, 학습률 {LR}로 {STEPS}걸음 학습했습니다. ",
+    setup = {"ko": f"TwoLayerNet(64, 50, 10)을 배치 {BATCH}, 학습률 {LR}(으)로 {STEPS}스텝 학습했습니다. ",
              "en": f"Trained TwoLayerNet(64, 50, 10) for {STEPS} steps, batch {BATCH}, learning rate {LR}. "}
     if not all(np.isfinite(losses)) or not losses[-1] < 0.5 * losses[0]:
         raise Incorrect({"ko": setup["ko"] + f"손실이 충분히 줄지 않았습니다 ({losses[0]:.3f} → {losses[-1]:.3f}). "

@@ -3,13 +3,15 @@
 import numpy as np
 
 from grader.checks import Explanation, Incorrect, check, epochs_run, is_linear
+from grader.checks.trials import Trial, build_seeded, vote
 from grader.i18n import Msg
 
 LABEL = "build_xor_model()"
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 Y = np.array([0, 1, 1, 0], dtype=np.float32)
 REPEAT = 64       # one epoch = 64 steps, each on the four points (batch 4, in order): the lesson's full batch
-MAX_EPOCHS = 8    # at most 512 steps per start; a right model needs ~32
+MAX_EPOCHS = 8    # at most 512 steps per try; a right model needs ~32
+STEPS = REPEAT * MAX_EPOCHS
 MARGIN = 0.3      # training ends once every output is within 0.3 of its 0/1 target
 
 PERCEPTRON_LIMIT = {
@@ -27,39 +29,34 @@ def model_facts(ctx):
 
 
 def trained(ctx):
-    """Train the student's model on XOR (in the sandbox) until the four points are right, or the budget ends.
-
-    A right model can start in a dead corner (relu units that never fire): then it gets one fresh start,
-    built again by the student's own function from other random weights.
+    """Train the student's model on XOR (in the sandbox) by the rule of :mod:`grader.checks.trials`: up to three
+    tries, each a fresh model built by the student's own function after seeding Keras with a seed from their code
+    (never from ``--seed``: the same code always gets the same verdict), each at most STEPS steps; XOR is learned
+    when two tries classify the four points right. Returns the :class:`~grader.checks.trials.Vote`.
     """
-    def fit_until_learned(model):
+    def one_try(seed):
+        model = build_seeded(ctx, seed, "build_xor_model", LABEL)
         x, y = np.tile(X, (REPEAT, 1)), np.tile(Y, REPEAT)
         # one fit() call that ends once every output is within MARGIN of its target (a clear decision, not one
         # that just tips over 0.5): ~30 ms per epoch, the trace of the student's train step paid once
         history = ctx.fit(model, x, y, epochs=MAX_EPOCHS, batch_size=4, shuffle=False,
                           until={"x": X, "y": Y, "within": MARGIN})
-        epochs = epochs_run(history, MAX_EPOCHS)
-        out = np.asarray(ctx.predict(model, X)).reshape(-1)
-        return bool(np.array_equal(out > 0.5, Y > 0.5)), epochs
+        out, _ = ctx.predict_trained(model, X, label="model(x)")  # computed here from the trained weights
+        out = np.asarray(out, dtype=float).reshape(-1)
+        learned = out.size == 4 and bool(np.array_equal(out > 0.5, Y > 0.5))
+        return Trial(seed, learned, model, epochs_run(history, MAX_EPOCHS) * REPEAT, out)
 
     def train():
-        model, facts = model_facts(ctx)
+        _, facts = model_facts(ctx)
         if not facts["compiled"]:
             raise Incorrect(Msg("not_compiled"))
-        learned, epochs = fit_until_learned(model)
-        if not learned and not is_linear(facts):
-            ctx.run("keras.utils.set_random_seed(int(seed))", seed=int(ctx.rng.integers(1, 2**31)))
-            model = ctx.call("build_xor_model", label=LABEL)
-            learned, more = fit_until_learned(model)
-            epochs += more
-        out, _ = ctx.predict_trained(model, X, label="model(x)")  # computed here from the trained weights
-        return model, np.asarray(out, dtype=float).reshape(-1), epochs
+        return vote(ctx, "xor", one_try, stop=lambda trial: is_linear(facts))  # a linear model never learns XOR
     return ctx.once("trained", train)
 
 
-@check(title={"ko": "compile 된 Keras 모델", "en": "A compiled Keras model"}, needs="build_xor_model",
-       hint={"ko": "return 하기 전에 model.compile(optimizer=..., loss='binary_crossentropy')를 호출하세요.",
-             "en": "Call model.compile(optimizer=..., loss='binary_crossentropy') before returning."})
+@check(title={"ko": "compile된 Keras 모델", "en": "A compiled Keras model"}, needs="build_xor_model",
+       hint={"ko": "모델을 반환하기 전에 compile해야 합니다: 옵티마이저와 이진 분류용 손실을 정하세요.",
+             "en": "Compile the model before returning it: choose an optimizer and the loss for binary classification."})
 def compiled_model(ctx):
     _, facts = model_facts(ctx)
     ctx.expect(facts["compiled"], Msg("not_compiled"))
@@ -83,9 +80,10 @@ def nonlinear_hidden_layer(ctx):
 
 @check(title={"ko": "XOR 네 점을 모두 맞힘", "en": "Classifies all four XOR points"}, points=4, needs="build_xor_model")
 def learns_xor(ctx):
-    _, out, epochs = trained(ctx)
-    if np.array_equal(out > 0.5, Y > 0.5):
+    result = trained(ctx)
+    if result.learned:
         return
+    out = result.chosen.value
     _, facts = model_facts(ctx)
     from grader.feedback import NumTable, Row
 
@@ -93,7 +91,31 @@ def learns_xor(ctx):
     if is_linear(facts):
         raise Incorrect(Msg("train_accuracy_low", got=float(np.mean((out > 0.5) == (Y > 0.5))), expected=1.0),
                         Explanation(PERCEPTRON_LIMIT), table)
+    summary, advice = result.summary(), next_step(facts)
     raise Incorrect(
-        {"ko": f"{epochs * REPEAT}걸음 학습 뒤에도 네 점을 모두 맞히지 못했습니다. 학습률을 키우거나(Adam 0.01~0.1) 은닉 뉴런을 늘려 보세요.",
-         "en": f"After {epochs * REPEAT} training steps the four points are still not all right. Try a larger learning rate (Adam 0.01-0.1) or more hidden units."},
+        {"ko": f"XOR 네 점을 배우지 못했습니다: {summary['ko']}. 시도마다 새 모델을 최대 {STEPS}스텝 학습합니다. "
+               f"{advice['ko']} 표는 첫 시도의 출력입니다.",
+         "en": f"XOR was not learned: {summary['en']}. Each try trains a fresh model for at most {STEPS} steps. "
+               f"{advice['en']} The table shows the first try's outputs."},
         table, *ctx.replay_notes)
+
+
+def next_step(facts):
+    """What to change, from the model's own optimizer and learning rate: a larger rate only where it is small."""
+    optimizer, rate = facts.get("optimizer") or "", facts.get("learning_rate")
+    rate = None if rate is None else float(f"{rate:.6g}")  # Keras keeps 0.01 as float32 0.0099999998
+    shown = optimizer.upper() if len(optimizer) <= 4 else optimizer  # SGD, rm_sprop
+    if rate is not None and rate < 0.01:
+        return {"ko": f"학습률 {rate:g}(은) 주어진 스텝 수에는 너무 작습니다. 0.01~0.1 정도로 키워 보세요.",
+                "en": f"A learning rate of {rate:g} is too small for this many steps: try 0.01-0.1."}
+    if rate is not None and rate > 1:
+        return {"ko": f"학습률 {rate:g}(은) 너무 커서 최솟값을 지나쳐 버립니다. 0.01~0.1 정도로 줄여 보세요.",
+                "en": f"A learning rate of {rate:g} is so large that each step overshoots: try 0.01-0.1."}
+    if optimizer and optimizer != "adam":
+        return {"ko": f"{shown}(은) 네 점을 배우기에 느립니다. Adam(학습률 0.01~0.1)을 써 보세요.",
+                "en": f"{shown} learns the four points slowly: use Adam (learning rate 0.01-0.1)."}
+    if rate is None:
+        return {"ko": "은닉 뉴런을 늘리거나(예: 8개) 학습률을 0.01~0.1 정도로 맞춰 보세요.",
+                "en": "Give the hidden layer more units (say 8), or set the learning rate to about 0.01-0.1."}
+    return {"ko": "학습률은 충분하니 은닉 뉴런을 늘리거나(예: 8개) 활성화 함수를 tanh로 바꿔 보세요.",
+            "en": "The learning rate is large enough: give the hidden layer more units (say 8) or try tanh."}

@@ -5,6 +5,7 @@ import numpy as np
 from grader.checks import datasets
 from grader.checks import Explanation, Incorrect, check, flat_names
 from grader.i18n import Msg
+from grader.checks.trials import build_seeded, try_seeds
 
 LABEL = "build_regression_model()"
 PUBLIC_SEED = 0      # make_regression(..., random_state=0): true coefficient 96.19, bias 5
@@ -23,8 +24,8 @@ RELU_OUTPUT = {
           "where y is negative (small x). A regression output must have no activation (linear) to be y = wx + b.",
 }
 MAE_LOSS = {
-    "ko": "loss를 'mae'로 두었습니다. MAE의 기울기는 오차의 크기와 상관없이 부호(±1)뿐이라, SGD는 한 걸음에 "
-          "학습률만큼만 움직여 정해진 걸음 안에 수렴하지 못합니다. 수업처럼 loss='mse'로 학습하고, "
+    "ko": "loss를 'mae'로 두었습니다. MAE의 기울기는 오차의 크기와 상관없이 부호(±1)뿐이라, SGD는 한 스텝에 "
+          "학습률만큼만 움직여 정해진 스텝 수 안에 수렴하지 못합니다. 수업처럼 loss='mse'로 학습하고, "
           "MAE는 metrics=['mae']로 지켜보세요.",
     "en": "The loss is 'mae'. MAE's gradient is only the sign (±1) of the error, whatever its size, so each SGD step "
           "moves by one learning rate and training does not converge in the fixed number of steps. As in the lesson, "
@@ -66,7 +67,7 @@ def likely_causes(facts):
     rate = facts.get("learning_rate")
     if optimizer_name(facts) == "sgd" and rate is not None and rate < 0.005:
         found.append(Explanation(
-            {"ko": f"학습률 {rate:g}은 너무 작아 정해진 걸음 안에 수렴하지 못합니다. SGD의 기본값 0.01을 쓰세요.",
+            {"ko": f"학습률 {rate:g}(은) 너무 작아 정해진 스텝 수 안에 수렴하지 못합니다. SGD의 기본값 0.01을 쓰세요.",
              "en": f"A learning rate of {rate:g} is too small to converge in the fixed number of steps. Use SGD's default 0.01."}))
     return found
 
@@ -75,7 +76,8 @@ def trained(ctx, seed, key):
     """Build a fresh model, train it in the sandbox on make_regression(random_state=seed) training points,
     predict the held-out x (their y stay here) and read the learned kernel."""
     def train():
-        model = ctx.call("build_regression_model", label=LABEL)
+        # weights and shuffles from a seed of the student's code, not --seed (grader.checks.trials)
+        model = build_seeded(ctx, try_seeds(ctx, key, 1)[0], "build_regression_model", LABEL)
         facts = ctx.describe(model, LABEL)
         require_compiled(facts)
         data = datasets.regression(seed)
@@ -121,9 +123,9 @@ def judge_weight(ctx, facts, data, kernel):
         raise Incorrect(exc.message, *likely_causes(facts), *exc.details) from None
 
 
-@check(title={"ko": "compile 된 Keras 모델", "en": "A compiled Keras model"}, needs="build_regression_model",
-       hint={"ko": "return 하기 전에 model.compile(optimizer='sgd', loss='mse', metrics=['mae'])를 호출하세요.",
-             "en": "Call model.compile(optimizer='sgd', loss='mse', metrics=['mae']) before returning."})
+@check(title={"ko": "compile된 Keras 모델", "en": "A compiled Keras model"}, needs="build_regression_model",
+       hint={"ko": "모델을 반환하기 전에 compile해야 합니다: 수업의 옵티마이저(SGD), 손실(MSE), 지표(MAE)를 정하세요.",
+             "en": "Compile the model before returning it, with the lesson's optimizer (SGD), loss (MSE) and metric (MAE)."})
 def compiled_model(ctx):
     _, facts = model_facts(ctx)
     require_compiled(facts)

@@ -10,9 +10,10 @@ import os
 
 import numpy as np
 
-from grader.checks import datasets
+from grader.checks import datasets, verified
 from grader.checks import Explanation, Incorrect, check, flat_names
 from grader.i18n import Msg
+from grader.checks.trials import build_seeded, try_seeds
 
 BUILD = "build_classifier((8, 8), 10)"
 CALLBACKS = "make_callbacks(checkpoint_path)"
@@ -84,16 +85,6 @@ import os, tempfile
 result = os.path.join(tempfile.mkdtemp(prefix="grade-ex12-"), "best_model.keras")
 """
 
-EXISTS = """
-import os
-result = bool(os.path.isfile(path))
-"""
-
-LOAD = """
-loaded = keras.models.load_model(path)
-numpy = keras.ops.convert_to_numpy  # any backend (a PyTorch tensor that requires grad refuses np.asarray)
-result = {"loaded": numpy(loaded(x, training=False)), "trained": numpy(model(x, training=False))}
-"""
 
 
 def model_facts(ctx):
@@ -147,7 +138,10 @@ def digits(ctx):
 def trained(ctx):
     """Train the student's model with the student's callbacks on the digits (validation data included), once."""
     def train():
-        model, facts = model_facts(ctx)
+        # a fresh model whose weights (and shuffles) come from a seed of the student's code, not from --seed: the
+        # same code trains the same way at every seed (grader.checks.trials)
+        model = build_seeded(ctx, try_seeds(ctx, "digits", 1)[0], "build_classifier", BUILD, INPUT_SHAPE, NUM_CLASSES)
+        facts = ctx.describe(model, BUILD)
         if not facts["compiled"]:
             raise Incorrect(Msg("not_compiled"))
         handle, settings, path = callbacks(ctx)
@@ -164,11 +158,9 @@ def trained(ctx):
     return ctx.once("trained", train)
 
 
-@check(title={"ko": "compile 된 Keras 모델", "en": "A compiled Keras model"}, needs="build_classifier",
-       hint={"ko": "return 하기 전에 model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', "
-                   "metrics=['accuracy'])를 호출하세요.",
-             "en": "Call model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy']) "
-                   "before returning."})
+@check(title={"ko": "compile된 Keras 모델", "en": "A compiled Keras model"}, needs="build_classifier",
+       hint={"ko": "모델을 반환하기 전에 compile해야 합니다: 정수 레이블의 다중 분류에 맞는 손실과 정확도 지표를 정하세요.",
+             "en": "Compile the model before returning it, with the loss for multi-class classification of integer labels and an accuracy metric."})
 def compiled_model(ctx):
     _, facts = model_facts(ctx)
     ctx.expect(facts["compiled"], Msg("not_compiled"))
@@ -263,13 +255,23 @@ def held_out_accuracy(ctx):
        points=3, needs=("build_classifier", "make_callbacks"))
 def checkpoint_saved(ctx):
     model, facts, settings, path, data, history = trained(ctx)
-    if not ctx.run(EXISTS, label="os.path.isfile(checkpoint_path)", path=path):
+    saved = verified.read_file(ctx, path, label="open(checkpoint_path)")  # the file's bytes, plain data
+    if saved is None:
         raise Incorrect({"ko": "학습 뒤 checkpoint_path에 파일이 없습니다. ModelCheckpoint(checkpoint_path, ...)를 "
                                "make_callbacks가 반환하는 리스트에 넣었는지 확인하세요.",
                          "en": "After training there is no file at checkpoint_path. Check that "
                                "ModelCheckpoint(checkpoint_path, ...) is in the list make_callbacks returns."})
-    out = ctx.run(LOAD, label="keras.models.load_model(checkpoint_path)", path=path, model=model, x=data.x_val)
-    loaded, current = np.asarray(out["loaded"], dtype=float), np.asarray(out["trained"], dtype=float)
+    # both sides computed by the judge's own Keras, never by the student's process: the file loaded with built-in
+    # classes only, and the trained model rebuilt from its exported config and weights
+    label = "keras.models.load_model(checkpoint_path)"
+    out = verified.checkpoint_outputs(ctx, saved, data.x_val, label=label)
+    if "error" in out:
+        raise Incorrect({"ko": f"채점기가 체크포인트 파일을 Keras 기본 층으로 불러오지 못했습니다: {out['error']}",
+                         "en": f"The grader could not load the checkpoint file with Keras' built-in layers: {out['error']}"})
+    current = verified.rebuilt_outputs(ctx, model, data.x_val, label="model(x_val)")
+    if current is None:
+        current, _ = ctx.predict_trained(model, data.x_val, label="model(x_val)")
+    loaded, current = np.asarray(out["y"], dtype=float), np.asarray(current, dtype=float)
     if loaded.shape == current.shape and np.allclose(loaded, current, rtol=1e-4, atol=1e-5):
         return
     details = []

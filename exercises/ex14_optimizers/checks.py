@@ -151,10 +151,10 @@ def starts_like(points):
 
 
 UPHILL = {
-    "ko": "첫 걸음부터 f가 커졌습니다(언덕을 올라감). 기울기의 반대 방향으로 가야 합니다: params[key] -= lr * grads[key] "
-          "(Momentum은 v = momentum·v − lr·grad를 만든 뒤 params[key] += v).",
-    "en": "f grew on the very first step (you went uphill). Step against the gradient: params[key] -= lr * grads[key] "
-          "(Momentum: v = momentum·v − lr·grad, then params[key] += v).",
+    "ko": "첫 스텝부터 f가 커졌습니다(언덕을 올라감). 기울기의 반대 방향으로 가야 하니, 기울기에 학습률을 곱한 값을 "
+          "빼세요(Momentum은 그 값을 속도 v에 더한 뒤 v만큼 움직입니다).",
+    "en": "f grew on the very first step (you went uphill). Step against the gradient: subtract the gradient times "
+          "the learning rate (Momentum adds that to the velocity v, then moves by v).",
 }
 NOT_MOVING = {
     "ko": "update() 뒤에도 매개변수가 그대로입니다. update()는 값을 반환하지 않고 params 딕셔너리의 배열을 "
@@ -256,7 +256,7 @@ def expect_path(ctx, name, kwargs, start, steps, expected, *, mistakes=(), note=
     """Compare the student's path with ``expected``; a failure shows both paths (hidden checks: yours only)."""
     got, inplace = run_path(ctx, name, kwargs, start, steps)
     label = call_text(name, kwargs)
-    title = {"ko": f"{label}의 경로 ({steps}걸음)", "en": f"Path of {label} ({steps} steps)"}
+    title = {"ko": f"{label}의 경로 ({steps}스텝)", "en": f"Path of {label} ({steps} steps)"}
     tolerance = TOLERANCE.get(name, DEFAULT_TOLERANCE)
     if got.shape != expected.shape:
         raise Incorrect(Msg("wrong_shape", call=label, got=got.shape, expected=expected.shape))
@@ -271,10 +271,10 @@ def expect_path(ctx, name, kwargs, start, steps, expected, *, mistakes=(), note=
     step = first_difference(got, expected, tolerance)
     details = diagnose(got, inplace, mistakes)
     if ctx.hidden:
-        message = {"ko": f"숨겨진 시작점과 학습률에서 {name}의 경로가 {step}번째 걸음부터 다릅니다.",
+        message = {"ko": f"숨겨진 시작점과 학습률에서 {name}의 경로가 {step}번째 스텝부터 다릅니다.",
                    "en": f"On a hidden start point and learning rate, the path of {name} differs from step {step} on."}
         raise Incorrect(message, *details, path_series(ctx, title, got))
-    message = {"ko": f"{label}의 경로가 {step}번째 걸음부터 기댓값과 다릅니다 (시작점 {start}).",
+    message = {"ko": f"{label}의 경로가 {step}번째 스텝부터 기댓값과 다릅니다 (시작점 {start}).",
                "en": f"The path of {label} differs from the expected one from step {step} on (start {start})."}
     raise Incorrect(message, *details, path_series(ctx, title, got, expected))
 
@@ -286,36 +286,34 @@ def lesson_and_defaults(ctx, name):
 
 
 @check(title={"ko": "SGD: 수업의 경로 (lr=0.95), 기본 lr=0.01", "en": "SGD: the lesson's path (lr=0.95), default lr=0.01"},
-       points=1.5, needs="SGD.update")
+       points=0.75, needs="SGD.update")
 def sgd_path(ctx):
     lesson_and_defaults(ctx, "SGD")
 
 
 @check(title={"ko": "Momentum: 수업의 경로 (lr=0.1), 기본값", "en": "Momentum: the lesson's path (lr=0.1), defaults"},
-       points=1.5, needs="Momentum.update",
-       hint={"ko": "속도 v는 첫 update 때 한 번만 0으로 만들고, 매번 v = momentum·v − lr·grad를 구한 뒤 params += v입니다.",
-             "en": "Create the velocity v as zeros once, on the first update; then v = momentum·v − lr·grad and params += v."})
+       points=0.75, needs="Momentum.update",
+       hint={"ko": "속도 v는 첫 update 때 한 번만 0으로 만들고, 그 뒤로는 이전 속도에 momentum을 곱한 값에서 기울기 쪽으로 새로 더해 갑니다.",
+             "en": "Create the velocity v as zeros once, on the first update; after that each update keeps momentum times the old velocity and adds the step against the gradient."})
 def momentum_path(ctx):
     lesson_and_defaults(ctx, "Momentum")
 
 
 @check(title={"ko": "AdaGrad: 수업의 경로 (lr=1.5), 기본 lr=0.01", "en": "AdaGrad: the lesson's path (lr=1.5), default lr=0.01"},
-       points=1.5, needs="AdaGrad.update")
+       points=0.75, needs="AdaGrad.update")
 def adagrad_path(ctx):
     lesson_and_defaults(ctx, "AdaGrad")
 
 
 @check(title={"ko": "RMSprop: lr=0.1의 경로, 기본값", "en": "RMSprop: the path with lr=0.1, defaults"},
-       points=1.5, needs="RMSprop.update")
+       points=0.75, needs="RMSprop.update")
 def rmsprop_path(ctx):
     lesson_and_defaults(ctx, "RMSprop")
 
 
 @check(title={"ko": "Adam: 수업의 경로 (lr=0.3), 기본값", "en": "Adam: the lesson's path (lr=0.3), defaults"},
-       points=2, needs="Adam.update",
-       hint={"ko": "t를 먼저 1 늘리고 lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), m += (1 − β₁)(grad − m), v += (1 − β₂)(grad² − v), "
-                   "params −= lr_t·m/(√v + 1e-7).",
-             "en": "Increase t first, then lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), m += (1 − β₁)(grad − m), "
-                   "v += (1 − β₂)(grad² − v), params −= lr_t·m/(√v + 1e-7)."})
+       points=1, needs="Adam.update",
+       hint={"ko": "Adam은 단계 수 t를 먼저 1 늘리고, 기울기의 이동 평균(m)과 제곱의 이동 평균(v)을 갱신한 뒤, 편향을 보정한 학습률로 m/√v 방향으로 움직입니다.",
+             "en": "Adam first increases the step count t, updates the moving averages of the gradient (m) and of its square (v), then moves along m/√v with a bias-corrected learning rate."})
 def adam_path(ctx):
     lesson_and_defaults(ctx, "Adam")

@@ -53,24 +53,24 @@ BACKWARD_MISTAKES = [
 ]
 
 
-@check(title={"ko": "드롭아웃: 예시 (rate 0.25)", "en": "Dropout: the worked example (rate 0.25)"}, points=2,
+@check(title={"ko": "드롭아웃: 예시 (rate 0.25)", "en": "Dropout: the worked example (rate 0.25)"}, points=1,
        needs="dropout")
 def forward_example(ctx):
     ctx.expect_call("dropout", X, RATE, U, close=X * kept(U, RATE) / (1 - RATE), mistakes=FORWARD_MISTAKES)
 
 
-@check(title={"ko": "추론(training=False)에서는 그대로", "en": "Inference (training=False) leaves x unchanged"},
+@check(points=0.5, title={"ko": "추론(training=False)에서는 그대로", "en": "Inference (training=False) leaves x unchanged"},
        needs="dropout")
 def inference_unchanged(ctx):
     ctx.expect_call("dropout", X, RATE, U, kwargs={"training": False}, close=X, mistakes=[INFERENCE_DROPS])
 
 
-@check(title={"ko": "rate = 0이면 아무것도 지우지 않음", "en": "rate = 0 drops nothing"}, needs="dropout")
+@check(points=0.5, title={"ko": "rate = 0이면 아무것도 지우지 않음", "en": "rate = 0 drops nothing"}, needs="dropout")
 def rate_zero(ctx):
     ctx.expect_call("dropout", X, 0.0, U, close=X, mistakes=[MASK_FLIPPED])
 
 
-@check(title={"ko": "역전파: 예시", "en": "Backward pass: the worked example"}, needs="dropout_backward")
+@check(points=0.5, title={"ko": "역전파: 예시", "en": "Backward pass: the worked example"}, needs="dropout_backward")
 def backward_example(ctx):
     ctx.expect_call("dropout_backward", DOUT, RATE, U, close=DOUT * kept(U, RATE) / (1 - RATE),
                     mistakes=BACKWARD_MISTAKES)

@@ -38,6 +38,7 @@ from grader.checks.core import (
     is_linear,
     judge_key,
     layer_text,
+    normalize_layers,
     secret_seed,
 )
 from grader.feedback import HIDDEN, Code, Detail, Explanation, LayerDiff, NumTable, Row
@@ -45,5 +46,5 @@ from grader.feedback import HIDDEN, Code, Detail, Explanation, LayerDiff, NumTab
 __all__ = [
     "EXPORT", "HIDDEN", "KEY_FILE", "PROBE", "CheckSpec", "Code", "Ctx", "Detail", "Explanation", "Fn", "Handle",
     "Incorrect", "LayerDiff", "Mistake", "MistakeError", "NotAttempted", "NumTable", "Outcome", "Row", "Tensor",
-    "call_label", "check", "close", "collect", "epochs_run", "flat_names", "is_linear", "judge_key", "layer_text", "secret_seed",
+    "call_label", "check", "close", "collect", "epochs_run", "flat_names", "is_linear", "judge_key", "layer_text", "normalize_layers", "secret_seed",
 ]

@@ -25,6 +25,7 @@ What a check may use (everything else is the library's own):
 
 from __future__ import annotations
 
+import threading
 import zlib
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -34,12 +35,14 @@ import numpy as np
 
 from grader.sandbox import wire
 from grader.checks.calls import call_label, stub_of
-from grader.checks.core import EXPORT, Handle, Incorrect, NotAttempted, Outcome, _kind, judge_key, secret_seed
+from grader.checks.core import (EXPORT, Handle, Incorrect, NotAttempted, Outcome, _kind, judge_key,
+                                normalize_layers, secret_seed)
 from grader.checks.expect import Expectations
-from grader.feedback import Code, Detail, Explanation
+from grader.feedback import Advice, Code, Detail, Explanation
 from grader.i18n import Msg, register
 from grader.report.curves import recorded
 from grader.sandbox import Missing, Session, StudentRaised
+from grader.sandbox.records import memory_advice
 
 # this module's messages, in Korean and English (grader.i18n keeps the shared ones)
 register({
@@ -55,7 +58,60 @@ register({
         "ko": "학습 중 오류가 났습니다: {error}",
         "en": "Training failed: {error}",
     },
+    "traceback_where": {
+        "ko": "파이썬이 알려 준 오류 위치입니다(영어 원문, 마지막 줄이 오류가 난 줄):",
+        "en": "Where Python says it happened (the last line is the one that failed):",
+    },
+    "help_name_error_call": {
+        "ko": "정의되지 않은 이름을 썼습니다. 철자(대소문자 포함)와 import 줄을 확인하세요.",
+        "en": "A name is used that is not defined: check its spelling (upper and lower case too) and the imports.",
+    },
+    "help_truth_value": {
+        "ko": "if x > 0:처럼 배열을 if에 넣으면 참/거짓 하나로 정할 수 없습니다. 배열은 원소별로 한 번에 비교하세요"
+              "(x > 0의 결과는 True/False 배열입니다).",
+        "en": "An array in an if (if x > 0:) has no single truth value. Compare arrays elementwise, all at once "
+              "(x > 0 is an array of True/False).",
+    },
+    "help_shapes_not_aligned": {
+        "ko": "행렬 곱의 모양이 맞지 않습니다. (a, b)·(b, c)처럼 앞 배열의 마지막 축과 뒤 배열의 첫 축 길이가 같아야 "
+              "합니다. 곱하는 순서와 전치(.T)를 확인하세요.",
+        "en": "The shapes of a matrix product do not fit: in (a, b)·(b, c) the first array's last axis must match the "
+              "second one's first axis. Check the order of the product and the transposes (.T).",
+    },
 })
+
+
+def raised_help(kind: str, message: str) -> Msg | None:
+    """A sentence that teaches what an exception the student's function raised usually means."""
+    if kind == "NameError":
+        return Msg("help_name_error_call")
+    if kind == "ValueError" and "truth value of an array" in message:
+        return Msg("help_truth_value")
+    if kind == "ValueError" and ("not aligned" in message or "matmul" in message):
+        return Msg("help_shapes_not_aligned")
+    return None
+
+
+def _unjudged(outcome: Outcome) -> Outcome:
+    """The student's code did not give an answer to judge (it raised, or is missing): no hint applies."""
+    outcome.judged = False
+    return outcome
+
+
+_SEED_USE = threading.local()  # did the checks graded in this thread use --seed? (grade validate --seeds)
+
+
+def seed_use_reset() -> None:
+    """Start watching which checks graded next, in this thread, depend on ``--seed``."""
+    _SEED_USE.checks = set()
+
+
+def seed_checks() -> set[str] | None:
+    """The checks graded in this thread since :func:`seed_use_reset` whose result depends on ``--seed``: they drew
+    from ``ctx.rng`` or ``ctx.secret_rng`` without a fixed seed, trained a model built from the sandbox's seed (not
+    seeded by :mod:`grader.checks.trials`), or used a ``ctx.once`` value computed so. None when never reset."""
+    checks = getattr(_SEED_USE, "checks", None)
+    return set(checks) if checks is not None else None
 
 
 @dataclass
@@ -80,14 +136,29 @@ class Ctx(Expectations):
         A failure is shared too: every check that needs the result reports the same reason.
         """
         if key not in self.shared:
+            computing = self.shared.setdefault("_computing", [])
+            computing.append(key)
             try:
                 self.shared[key] = (True, thunk())
             except Outcome as outcome:
                 self.shared[key] = (False, outcome)
+            finally:
+                computing.pop()
+        if key in self.shared.get("_seeded_keys", ()):
+            self._seed_use()  # a value computed from --seed: this check depends on it too
         ok, value = self.shared[key]
         if not ok:
-            raise type(value)(value.message, *value.details)
+            shared = type(value)(value.message, *value.details)
+            shared.judged = False  # a shared step failed, not this check's own comparison
+            raise shared
         return value
+
+    def _seed_use(self) -> None:
+        """This check (and the ``once`` values being computed) depends on ``--seed``."""
+        checks = getattr(_SEED_USE, "checks", None)
+        if checks is not None:
+            checks.add(self.check_name)
+        self.shared.setdefault("_seeded_keys", set()).update(self.shared.get("_computing", ()))
 
     @property
     def key(self) -> bytes | None:
@@ -100,6 +171,7 @@ class Ctx(Expectations):
 
         Keyed by the judge's secret where the hidden checks are present: the student's process, even knowing
         the seed and the checks' code, cannot regenerate them."""
+        self._seed_use()
         if not hasattr(self, "_rng"):
             if self.key is None:
                 self._rng = np.random.default_rng([self.seed, zlib.crc32(self.check_name.encode())])
@@ -110,6 +182,8 @@ class Ctx(Expectations):
     def secret_rng(self, *parts: Any, seed: int | None = None) -> np.random.Generator:
         """A generator for held-out data shared between checks (the same ``parts`` give the same numbers in every
         check of a run), from ``seed`` (default: the run's seed) and the judge's secret."""
+        if seed is None:
+            self._seed_use()
         return np.random.default_rng(secret_seed(self.key, self.seed if seed is None else seed, *parts))
 
     @property
@@ -124,18 +198,22 @@ class Ctx(Expectations):
 
     def _guard(self, label: str, thunk: Callable[[], Any]) -> Any:
         try:
-            return thunk()
+            value = thunk()
+            self.last_received = (label, value)  # what the student's process gave last: grader.blame.who_raised
+            return value
         except Missing as exc:
-            raise Incorrect(Msg("missing_function", name=exc.name)) from None
+            raise _unjudged(Incorrect(Msg("missing_function", name=exc.name))) from None
         except StudentRaised as exc:
             info = exc.info
             if info.get("type") == "NotImplementedError":
                 raise NotAttempted(Msg("not_attempted", name=label.split("(")[0])) from None
             error = f"{info.get('type')}: {info.get('message')}"
-            details = [Code(info["traceback"])] if info.get("traceback") else []
-            raise Incorrect(Msg("raised", call=label, error=error), *details) from None
+            details: list[Detail] = [Advice(Msg("traceback_where")), Code(info["traceback"])] if info.get("traceback") else []
+            details += [Advice(text) for text in [raised_help(str(info.get("type")), str(info.get("message")))] if text]
+            details += [Explanation(text) for text in [memory_advice(info)] if text]  # still the student's error
+            raise _unjudged(Incorrect(Msg("raised", call=label, error=error), *details)) from None
         except wire.Unsupported as exc:
-            raise Incorrect(Msg("unsupported_value", call=label, kind=exc.kind)) from None
+            raise _unjudged(Incorrect(Msg("unsupported_value", call=label, kind=exc.kind))) from None
 
     def call(self, name: str, *args: Any, label: str = "", **kwargs: Any) -> Any:
         """Call the student's module-level ``name``; objects that are not plain data come back as handles."""
@@ -160,16 +238,22 @@ class Ctx(Expectations):
         return self.once(f"model:{builder}{args!r}{sorted(kwargs.items())!r}", build)  # one model per arguments
 
     def describe(self, obj: Any, label: str) -> dict:
-        """Plain facts about a Keras model living in the sandbox (fails if it is not one)."""
+        """Plain facts about a Keras model living in the sandbox (fails if it is not one), checked by the judge
+        itself: rebuilt from the exported config and weights by a sandbox without student code, its outputs
+        compared with the student's (:mod:`grader.checks.verified`); ``facts["source"]`` says what held."""
+        from grader.checks import verified
+
         if not isinstance(obj, Handle):
             raise Incorrect(Msg("not_a_model", call=label, got=_kind(obj)))
-        facts = self._guard(label, lambda: self.session.describe(obj))
+        facts = verified.describe(self, obj, label)
         if not facts.get("is_model"):
             raise Incorrect(Msg("not_a_model", call=label, got=facts.get("type", "object")))
-        return facts
+        return normalize_layers(facts)  # Dense(400) + ReLU() reads as Dense(400, relu)
 
     def fit(self, model: Handle, x: Any, y: Any, label: str = "fit()", **kwargs: Any) -> dict:
         self.status(Msg("training").render(self.lang))
+        if getattr(model, "id", None) not in self.shared.get("seeded_models", ()):
+            self._seed_use()  # its weights came from the sandbox's seed, which --seed decides
         try:
             return recorded(self, self._guard(label, lambda: self.session.fit(model, x, y, **kwargs)), model)  # loss curve
         except Incorrect as exc:
@@ -199,6 +283,12 @@ class Ctx(Expectations):
                 return replay.forward(exported, x), exported
             except (replay.NotReplayable, ValueError, TypeError, KeyError, IndexError) as exc:
                 exported = {**exported, "replayable": False, "reason": str(exc)}
+        if self.oracle is not None:  # the judge's own Keras, built-in layers only: e.g. a functional model's graph
+            from grader.checks import verified
+
+            rebuilt = verified.rebuilt_outputs(self, model, x, label, layers=False)
+            if rebuilt is not None:
+                return rebuilt, exported
         reason = str(exported.get("reason") or "")
         note = Explanation({
             "ko": f"이 모델은 채점기가 가중치로 직접 계산할 수 없어({reason}) 샌드박스 안에서 예측한 값으로 "

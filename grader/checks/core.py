@@ -28,6 +28,9 @@ Fn = wire.Fn  # a function argument built in the sandbox from trusted source
 
 class Outcome(Exception):
     status = "failed"
+    #: False where the check could not judge an answer (the student's code raised, a function is missing, a shared
+    #: step such as building the model failed): the check's own hint is about a wrong answer, so it is not shown.
+    judged = True
 
     def __init__(self, message: TextLike, *details: Detail) -> None:
         super().__init__(message)
@@ -230,6 +233,54 @@ EXPORT = "from grader.sandbox import keras_facts as _facts\nresult = _facts.expo
 PROBE = "from grader.sandbox import keras_facts as _facts\nresult = _facts.probe(model, shapes)"
 
 
+#: Layers that only apply an activation, and the activation they apply (None: the fact's own ``activation``).
+ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "Softmax": "softmax", "LeakyReLU": "leaky_relu",
+                     "ELU": "elu"}
+
+
+def normalize_layers(facts: dict) -> dict:
+    """The same model facts with every activation layer (``Activation``, ``ReLU``, ``Softmax``, ``LeakyReLU``,
+    ``ELU``) that directly follows a layer without an activation of its own (``Dense(400)``, activation "linear")
+    folded into that layer: ``Dense(400)`` + ``ReLU()`` reads as ``Dense(400, relu)``, as Keras computes it. In a
+    functional model "follows" means the graph's edge (the only one out of the first, the only one into the second),
+    and the edges are rewritten; otherwise it is the order of the layers. ``keras.Input`` and ``input_shape=``
+    already give the same facts (an ``InputLayer`` is never listed). Used by ``Ctx.describe``, so every check that
+    compares layers (``expect_layers``, ``is_linear``, the last layer's activation) sees equivalent models alike."""
+    layers = facts.get("layers")
+    if not isinstance(layers, list) or not any(isinstance(l, dict) and l.get("class") in ACTIVATION_LAYERS
+                                               for l in layers):
+        return facts
+    edges = [list(e) for e in facts.get("edges") or [] if isinstance(e, (list, tuple)) and len(e) == 2]
+    merged: list[dict] = []
+    renamed: dict[str, str] = {}
+    for layer in layers:
+        previous = merged[-1] if merged else None
+        activation = ACTIVATION_LAYERS.get(layer.get("class"), "") if isinstance(layer, dict) else ""
+        if activation is None:
+            activation = layer.get("activation")
+        if previous is not None and activation and previous.get("activation") == "linear" and (
+                not edges or _only_edge(edges, previous.get("name"), layer.get("name"))):
+            previous["activation"] = activation
+            if layer.get("output_shape") is not None:
+                previous["output_shape"] = layer.get("output_shape")
+            renamed[str(layer.get("name"))] = str(previous.get("name"))
+            continue
+        merged.append(dict(layer))
+    if not renamed:
+        return facts
+    out = dict(facts)
+    out["layers"] = merged
+    if edges:
+        rewritten = [[renamed.get(a, a), renamed.get(b, b)] for a, b in edges]
+        out["edges"] = [e for e in rewritten if e[0] != e[1]]
+    return out
+
+
+def _only_edge(edges: list[list[Any]], source: Any, target: Any) -> bool:
+    """``source`` feeds only ``target`` and ``target`` is fed only by ``source`` (a chain, nothing shared)."""
+    return [e[1] for e in edges if e[0] == source] == [target] and [e[0] for e in edges if e[1] == target] == [source]
+
+
 def epochs_run(history: Any, default: int) -> int:
     """How many epochs a ``ctx.fit`` ran: a training ended early by ``until=`` runs fewer than it asked for."""
     if not isinstance(history, dict):
@@ -239,7 +290,7 @@ def epochs_run(history: Any, default: int) -> int:
 
 def is_linear(facts: dict) -> bool:
     """True when no layer before the output applies a non-linear activation (the model draws one line)."""
-    hidden = facts.get("layers", [])[:-1]
+    hidden = normalize_layers(facts).get("layers", [])[:-1]
     return not any(l.get("activation") not in (None, "linear") for l in hidden if l.get("units") or l.get("activation"))
 
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from grader.checks.calls import bound_inputs, call_label, stub_of
-from grader.checks.core import PROBE, Incorrect, Mistake, _is_numeric, _kind, close, layer_text
+from grader.checks.core import PROBE, Incorrect, Mistake, _is_numeric, _kind, close, layer_text, normalize_layers
 from grader.feedback import HIDDEN, Detail, Explanation, LayerDiff, NumTable, Row, describe_input, format_value
 from grader.i18n import Msg, Text, TextLike, register
 
@@ -31,12 +31,20 @@ register({
         "en": "`{call}` returned inf or nan. Look for a division by zero, log(0) or exp of a large number.",
     },
     "param_count": {
-        "ko": "전체 파라미터 수가 {got:,}입니다. {expected:,}이어야 합니다.",
+        "ko": "전체 파라미터 수가 {got:,}입니다. {expected:,}(이)어야 합니다.",
         "en": "The model has {got:,} parameters; expected {expected:,}.",
     },
 })
 
 _UNSET: Any = object()
+
+
+class _Described(str):
+    """A value shown by its shape and kind only: in a hidden check, the student's array for a hidden input can
+    give that input away (a cross-entropy that returns ``t * log(y)`` shows where the hidden one-hot labels are)."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _same(got: Any, expected: Any) -> bool:
@@ -94,7 +102,7 @@ class Expectations:
         if close(g.reshape(e.shape), e, rtol, atol):
             return
         label_inputs = "\n".join(f"{k} = {self._show_input(v)}" for k, v in (inputs or {}).items()) or label
-        table = NumTable([Row(label_inputs, HIDDEN if self.hidden else expected, got)])
+        table = NumTable([Row(label_inputs, HIDDEN if self.hidden else expected, self._show_got(got))])
         explanation = [Explanation(m.explanation) for m in mistakes if m.matches(got, args, kwargs)][:1]
         if not np.all(np.isfinite(g)) and np.all(np.isfinite(e)):
             raise Incorrect(Msg("not_finite", call=label), *explanation, table)
@@ -157,6 +165,12 @@ class Expectations:
             self.expect_equal(got, want, label, mistakes=mistakes, args=args, kwargs=kwargs)
         return got
 
+    def _show_got(self, got: Any) -> Any:
+        """The student's value as a table shows it: in a hidden check, an array only by its shape and dtype."""
+        if self.hidden and np.size(got) > 1:
+            return _Described(describe_input(np.asarray(got)))
+        return got
+
     def _show_input(self, value: Any) -> str:
         return describe_input(value) if self.hidden else format_value(value, width=40)
 
@@ -192,7 +206,7 @@ class Expectations:
                 explanation = next((m for m in mistakes if m.matches(got, args, kwargs)), None)
             if len(rows) < 4:
                 shown = ", ".join(self._show_input(a) for a in args)
-                rows.append(Row(shown, HIDDEN if self.hidden else want, got))
+                rows.append(Row(shown, HIDDEN if self.hidden else want, self._show_got(got)))
         if not wrong:
             return
         details: list[Detail] = [Explanation(explanation.explanation)] if explanation else []
@@ -213,7 +227,7 @@ class Expectations:
 
     def expect_layers(self, facts: dict, expected: Sequence[dict], *, message: TextLike | None = None) -> None:
         """The model's layers must match ``expected`` ({"class", "units", "activation", "rate"}) in order."""
-        yours = facts.get("layers", [])
+        yours = normalize_layers(facts).get("layers", [])  # Dense(400) + ReLU() is Dense(400, relu)
         ok = [
             i < len(yours) and all(yours[i].get(k) == v for k, v in spec.items())
             for i, spec in enumerate(expected)

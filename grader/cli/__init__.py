@@ -8,7 +8,7 @@ release commands.
 lists them.
 """
 
-from grader.cli import student, classes, instructor  # noqa: F401  (registers the commands, in this order)
+from grader.cli import student, classes, instructor, classroom, server  # noqa: F401  (registers the commands, in this order)
 from grader.cli.app import app, main
 
 __all__ = ["app", "main"]

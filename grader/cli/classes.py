@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import BackendOpt, Device, LangOpt, _catalog, _lang, _usage_error, app, require_boundary
+from grader.cli.classroom_options import SimilarityOpt, check_threshold, keep_sources
 from grader.i18n import Msg, register, tr
 from grader.report.console import make_console
 
@@ -37,6 +38,8 @@ def batch_command(
     backend: BackendOpt = None,
     allow_unconfined: Annotated[bool, typer.Option("--allow-unconfined", help="Grade even where student code cannot be confined (no file or process boundary).")] = False,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Grade on a Dask cluster: tcp://HOST:8786, a scheduler file (.json), or local:N (N worker processes here). Needs dl-grader[cluster].")] = None,
+    student_timeout: Annotated[Optional[float], typer.Option("--student-timeout", help="Seconds one student may take in all (default: twice every exercise's time limit + 120 s; 0: no limit); past it the student gets a 'timed out' row and the class goes on.")] = None,
+    similarity_threshold: SimilarityOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Instructor: grade a whole class (warm workers, a confined child per student), with a progress bar and a CSV."""
@@ -48,6 +51,7 @@ def batch_command(
     from grader import batch
 
     lang_code = _lang(lang)
+    check_threshold(similarity_threshold, lang_code)
     if not submissions.is_dir():
         raise _usage_error(Msg("missing_file", path=str(submissions)), lang_code)
     catalog = _catalog()
@@ -59,10 +63,10 @@ def batch_command(
     todo = batch.pending(students, out, resume, key)
     batch.preload(catalog)
     ahead = None if scheduler else batch.Ahead.start_for(catalog, todo, seed, lang_code, device.value)
-    runner = batch.WarmRunner(catalog, device=device.value, key=key, ahead=ahead)
+    runner = batch.WarmRunner(catalog, device=device.value, key=key, ahead=ahead, seconds=student_timeout)
     console = make_console()
     active: list[str] = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),  # ids are not markup MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("", total=len(todo))
 
@@ -81,15 +85,17 @@ def batch_command(
                 from grader import cluster
 
                 cluster.run_batch(todo, out, catalog, scheduler, seed, lang_code, started, finished, key=key,
-                                  device=device.value, jobs=jobs, allow_unconfined=allow_unconfined)
+                                  device=device.value, jobs=jobs, allow_unconfined=allow_unconfined,
+                                  student_timeout=student_timeout)
             except (ImportError, ConnectionError) as exc:  # no Dask here, no scheduler there, a bad --scheduler
                 message = Msg("batch_scheduler_failed", scheduler=scheduler, error=str(exc))
                 make_console(stderr=True).print(tr(message, lang_code), style="red", markup=False)
                 raise typer.Exit(2)
         else:
             batch.run_batch(todo, out, runner, jobs or os.cpu_count() or 1, seed, lang_code, started, finished)
+    keep_sources(catalog, students, out, key, [s.id for s in todo])  # what the similarity section compares
     csv_path = batch.write_csv(catalog, out, students)
-    report_path = write_class_report(out, lang_code, [e.name for e in catalog.items])  # report.html + students/*.html
+    report_path = write_class_report(out, lang_code, [e.name for e in catalog.items], similarity_threshold)  # report.html + students/*.html
     summary = batch.summarise(catalog, batch.load_results(out, students))
     table = Table(title=tr(Msg("batch_summary_title", students=summary.students, mean=summary.mean, median=summary.median,
                                max_score=summary.max_score), lang_code))
@@ -102,8 +108,9 @@ def batch_command(
     console.print(f"{report_path}", markup=False)
 
 
-def write_class_report(results: Path, lang: str, order: Optional[list[str]] = None) -> Path:
+def write_class_report(results: Path, lang: str, order: Optional[list[str]] = None,
+                       similarity_threshold: Optional[float] = None) -> Path:
     from grader.report.html import write_report
 
-    return write_report(results, lang, order)
+    return write_report(results, lang, order, similarity_threshold)
 

@@ -12,6 +12,7 @@ import typer
 from grader.catalog import CatalogError
 from grader.cli.app import BackendOpt, LangOpt, _catalog, _lang, _usage_error, app
 from grader.cli.classes import write_class_report
+from grader.cli.classroom_options import SimilarityOpt, check_threshold
 from grader.i18n import Msg, register, tr
 from grader.report.console import make_console
 
@@ -64,17 +65,19 @@ register({
 @app.command("report")
 def report_command(
     results: Annotated[Path, typer.Argument(help="A results folder written by `grade batch` (<student>.json files).")],
+    similarity_threshold: SimilarityOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Instructor: (re)write RESULTS/report.html and RESULTS/students/<id>.html from the result JSON files."""
     lang_code = _lang(lang)
+    check_threshold(similarity_threshold, lang_code)
     if not results.is_dir():
         raise _usage_error(Msg("missing_file", path=str(results)), lang_code)
     try:
         order = [e.name for e in _catalog().items]
     except CatalogError:
         order = None  # results copied away from the course: exercises in the files' own order
-    path = write_class_report(results, lang_code, order)
+    path = write_class_report(results, lang_code, order, similarity_threshold)
     make_console().print(f"{path}", markup=False)
 
 
@@ -104,6 +107,7 @@ def validate_command(
     seed: Annotated[int, typer.Option(help="Seed of the hidden inputs.")] = 1,
     fix: Annotated[bool, typer.Option("--fix", help="First (re)write each stub's fingerprints (stub.lock) from the stub as it is now.")] = False,
     static: Annotated[bool, typer.Option("--static", help="Only what needs no grading: metadata, placeholders, samples, fingerprints.")] = False,
+    seeds: Annotated[int, typer.Option("--seeds", min=0, help="Also grade the reference and every sample at seeds 1..N: each must keep one score.")] = 0,
     backend: BackendOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -139,7 +143,7 @@ def validate_command(
     # the judge never runs student code itself: exercises validate side by side, each in its own children
     with console.status(tr(Msg("validate_running"), lang_code)) if console.is_terminal else nullcontext(), \
             ThreadPoolExecutor(max_workers=1 if static else max(os.cpu_count() or 1, 2)) as pool:
-        found = list(pool.map(lambda item: validate_exercise(catalog, item, seed, static=static), items))
+        found = list(pool.map(lambda item: validate_exercise(catalog, item, seed, static=static, seeds=seeds), items))
     for findings in found:
         for finding in findings:
             problems += 0 if finding.ok else 1
@@ -175,7 +179,7 @@ def new_command(
     else:
         steps = (f"next: replace the placeholders, write the reference, the checks and at least three wrong_* and one "
                  f"correct_* sample, run `grade validate --fix {exercise_id}` after changing the stub, "
-                 f"then `grade validate {exercise_id}` (README: \"Add an exercise\")")
+                 f"then `grade validate {exercise_id}` (docs/instructors.md: \"Add an exercise\")")
     console.print(steps, markup=False)
 
 

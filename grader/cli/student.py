@@ -65,7 +65,7 @@ register({
     "progress_title": {"ko": "진행 상황", "en": "Progress"},
     "exercises_title": {"ko": "연습 문제", "en": "Exercises"},
     "patch_sample_graded": {
-        "ko": "{path}는 '# patch: reference' 예시 제출물입니다: 정답({reference})에 이 패치를 적용해 채점합니다.",
+        "ko": "{path}(은) '# patch: reference' 예시 제출물입니다: 정답({reference})에 이 패치를 적용해 채점합니다.",
         "en": "{path} is a '# patch: reference' sample: grading the reference ({reference}) with it applied.",
     },
 })
@@ -162,13 +162,16 @@ def notebooks_command(
     from grader.notebooks.build import INSTALL_SPEC, write_notebooks
 
     lang_code = _lang(lang)
+    kept: list[tuple[Path, Path]] = []  # notebooks a student changed: never overwritten, the new one beside
     try:
-        paths = write_notebooks(_catalog(), out, lang_code, course or INSTALL_SPEC)
+        paths = write_notebooks(_catalog(), out, lang_code, course or INSTALL_SPEC, kept)
     except CatalogError as exc:
         raise _usage_error(exc.message, lang_code) from None
     console = make_console()
     for path in paths:
         console.print(str(path), markup=False)
+    for path, new in kept:
+        console.print(tr(Msg("nb_kept_changed", path=str(path), new=new.name), lang_code), markup=False, style="yellow")
 
 
 @app.command(CHECK_COMMAND)
@@ -194,8 +197,10 @@ def check_command(
             raise typer.Exit(quiz_command(catalog, item, answers=answers or submission, format=format.value,
                                           output=output, seed=seed, lang=lang_code))
         path = submission if submission is not None else item.stub_path
-        if submission is not None and not submission.is_file():
-            raise SubmissionMissing(submission)
+        if submission is not None:  # a folder, a missing file, a notebook that is not one: exit 2, how to fix it
+            from grader.cli.inputs import check_submission
+
+            check_submission(item, submission)
     except GraderError as exc:
         raise _usage_error(exc.message, lang_code) from None
     if device is Device.gpu and item.tensorflow:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from grader.catalog import LOCK_FILE, Catalog
 from grader.instructor.release import PACKAGE, PROJECT_FILES, refuse_drafts, shipped_lock
+from grader.public import public_files
 
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -71,8 +72,9 @@ def build_autograder(catalog: Catalog, zip_path: Path, allow_draft: bool = False
             archive.writestr(info, text)
             names.append(name)
         sources = [catalog.root / n for n in PROJECT_FILES]
-        for folder in (PACKAGE, catalog.exercises_dir, catalog.solutions_dir):
+        for folder in (PACKAGE, catalog.solutions_dir):
             sources += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+        sources += public_files(catalog.exercises_dir)  # what the release ships: no answers files, no state files
         for path in sources:
             arcname = (  # Gradescope unpacks the zip into /autograder/source
                 "grader/" + str(path.relative_to(PACKAGE)) if path.is_relative_to(PACKAGE) else str(path.relative_to(catalog.root))

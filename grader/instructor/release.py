@@ -9,6 +9,7 @@ from pathlib import Path
 from grader import quiz
 from grader.catalog import LOCK_FILE, Catalog, Exercise
 from grader.instructor.validate import drafts
+from grader.public import ignore_private
 from grader.source import fingerprints, lock_text, read_source
 
 
@@ -93,8 +94,7 @@ def build_release(catalog: Catalog, out: Path, allow_draft: bool = False) -> lis
     (out / "exercises").mkdir()
     for item in catalog.items:
         target = out / "exercises" / item.name
-        shutil.copytree(item.folder, target, ignore=shutil.ignore_patterns(
-            "__pycache__", "*.pyc", quiz.KEY_FILE, "answers.toml" if item.kind == "quiz" else "__none__"))
+        shutil.copytree(item.folder, target, ignore=ignore_private)  # never answers files, keys or state files
         if item.kind == "quiz":
             import tomli_w
 

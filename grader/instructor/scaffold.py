@@ -30,7 +30,7 @@ PLACEHOLDERS = (
 )
 REFERENCE_PLACEHOLDER = 'raise NotImplementedError("write the reference solution")'
 
-META_HEAD = '''# Every key is described in README.md, "exercise.toml keys" (grader/catalog.py KEYS); unknown keys are refused.
+META_HEAD = '''# Every key is described in docs/checks.md, "exercise.toml keys" (grader/catalog.py KEYS); unknown keys are refused.
 '''
 
 META_TAIL = '''

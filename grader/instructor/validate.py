@@ -51,6 +51,80 @@ def grade_quietly(exercise: Exercise, path: Path, seed: int, lang: str = "en") -
     return grade(exercise, path, Options(lang=lang, seed=seed, device="auto"), pool.reporter, oracle=pool.oracle)
 
 
+def scores_by_seed(exercise: Exercise, path: Path, seeds: int) -> dict[int, float]:
+    """The file's score at ``--seed`` 1, 2, ..., ``seeds``. Graded in full at seed 1; at the other seeds only the
+    checks whose result depended on the seed there are graded again (:func:`grader.checks.context.seed_checks`: they
+    drew from ``ctx.rng``, from a secret draw without a fixed seed, trained a model built from the sandbox's seed, or
+    used a shared value computed so); every other check would run the same code on the same inputs."""
+    from grader.checks.context import seed_checks, seed_use_reset
+
+    seed_use_reset()
+    first = grade_quietly(exercise, path, 1)
+    again = seed_checks()
+    again = {c.name for c in first.checks} if again is None else again
+    scores = {1: first.score}
+    if not again:
+        return scores
+    fixed = first.score - sum(c.points for c in first.checks if c.name in again)
+    only = _Only(exercise, again)
+    for seed in range(2, seeds + 1):
+        scores[seed] = fixed + grade_quietly(only, path, seed).score  # type: ignore[arg-type]
+    return scores
+
+
+class _Only:
+    """An exercise graded with only the named checks (the seed-dependent ones): everything else is the exercise's."""
+
+    def __init__(self, exercise: Exercise, names: set[str]) -> None:
+        self._exercise, self._names = exercise, names
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._exercise, name)
+
+    def _only(self, module: object) -> object:
+        if module is None:
+            return None
+        import types
+
+        kept = types.ModuleType(getattr(module, "__name__", "checks"))
+        kept.__file__ = getattr(module, "__file__", None)
+        for key, value in vars(module).items():
+            spec = getattr(value, "__grader_check__", None)
+            if spec is not None and spec.name in self._names:
+                setattr(kept, key, value)
+        return kept
+
+    def public_checks_module(self) -> object:
+        return self._only(self._exercise.public_checks_module())
+
+    def hidden_checks_module(self) -> object:
+        return self._only(self._exercise.hidden_checks_module())
+
+
+def check_stability(exercise: Exercise, path: Path, seeds: int) -> str:
+    """The same file gets the same score at every seed from 1 to ``seeds``."""
+    scores = scores_by_seed(exercise, path, seeds)
+    if len(set(scores.values())) <= 1:
+        return ""
+    return Problem("validate_unstable", scores=", ".join(f"seed {k}: {v:g}" for k, v in scores.items()))
+
+
+def validate_stability(catalog: Catalog, exercise: Exercise, seeds: int) -> list[Finding]:
+    """`grade validate --seeds N`: the reference and every sample (the lessons' answers included) keep one score
+    over N seeds."""
+    if exercise.kind != "exercise":
+        return []
+    findings = []
+    if exercise.reference_path is not None:
+        problem = check_stability(exercise, exercise.reference_path, seeds)
+        findings.append(Finding(exercise.name, f"reference: {seeds} seeds", not problem, problem))
+    for sample in samples(catalog, exercise):
+        with sample.file(exercise) as path:
+            problem = check_stability(exercise, path, seeds)
+        findings.append(Finding(exercise.name, f"{sample.path.name}: {seeds} seeds", not problem, problem))
+    return findings
+
+
 def check_metadata(exercise: Exercise) -> list[str]:
     """Problems with what students read: titles, statements, hints in both languages; points add up."""
     problems = []
@@ -323,10 +397,15 @@ def validate_static(catalog: Catalog, exercise: Exercise) -> list[Finding]:
     return findings
 
 
-def validate_exercise(catalog: Catalog, exercise: Exercise, seed: int = 1, static: bool = False) -> list[Finding]:
+def validate_exercise(catalog: Catalog, exercise: Exercise, seed: int = 1, static: bool = False,
+                      seeds: int = 0) -> list[Finding]:
+    """Every finding about one exercise; with ``seeds`` > 1 also whether each file keeps one score over that many
+    seeds (:func:`validate_stability`)."""
     findings = validate_static(catalog, exercise)
     if static:
         return findings
+    if seeds > 1:
+        findings += validate_stability(catalog, exercise, seeds)
     if exercise.kind != "exercise":
         return findings + validate_quiz(catalog, exercise, seed)
     for what, problem in (("reference in place", check_reference(exercise, seed)), ("stub", check_stub(exercise, seed))):

@@ -3,11 +3,11 @@
 from grader.i18n import register
 
 register({
-    "validate_no_title": {"ko": "제목에 '{lang}'이 없습니다", "en": "title has no '{lang}'"},
+    "validate_no_title": {"ko": "제목에 '{lang}'(이) 없습니다", "en": "title has no '{lang}'"},
     "validate_no_statement": {"ko": "statement.{lang}.md가 없거나 비어 있습니다", "en": "statement.{lang}.md is missing or empty"},
     "validate_few_hints": {"ko": "힌트가 {n}개입니다. 적어도 2개가 필요합니다", "en": "{n} {n|hint|hints}; at least 2 are needed"},
-    "validate_hint_missing": {"ko": "힌트 {i}에 {langs}가 없습니다", "en": "hint {i} has no {langs}"},
-    "validate_no_stub": {"ko": "stub 파일 {file}이 없습니다", "en": "stub {file} is missing"},
+    "validate_hint_missing": {"ko": "힌트 {i}에 {langs}(이) 없습니다", "en": "hint {i} has no {langs}"},
+    "validate_no_stub": {"ko": "stub 파일 {file}(이) 없습니다", "en": "stub {file} is missing"},
     "validate_no_reference": {"ko": "solutions/에 정답 코드가 없습니다", "en": "no reference solution in solutions/"},
     "validate_no_reference_short": {"ko": "정답 코드가 없습니다", "en": "no reference solution"},
     "validate_error": {"ko": "{error}", "en": "{error}"},
@@ -26,19 +26,23 @@ register({
         "ko": "{where}:{line}: 문항 {n}: 알 수 없는 키 '{key}'{hint}",
         "en": "{where}:{line}: question {n}: unknown key '{key}'{hint}",
     },
+    "validate_unstable": {
+        "ko": "시드마다 점수가 다릅니다: {scores}. 같은 파일은 어느 --seed에서나 같은 점수를 받아야 합니다",
+        "en": "the score depends on the seed: {scores}. The same file must get the same score at every --seed",
+    },
     "validate_did_you_mean": {"ko": " (혹시 '{name}'인가요?)", "en": " (did you mean '{name}'?)"},
     "validate_choice_key": {
-        "ko": "{where}: 문항 {n}: 선택지에 알 수 없는 키 '{key}'가 있습니다 (쓸 수 있는 키: {keys})",
+        "ko": "{where}: 문항 {n}: 선택지에 알 수 없는 키 '{key}'(이) 있습니다 (쓸 수 있는 키: {keys})",
         "en": "{where}: question {n}: a choice has the unknown key '{key}' (keys: {keys})",
     },
-    "validate_placeholder_title": {"ko": "제목({lang})에 아직 {text}가 남아 있습니다", "en": "title ({lang}) still says {text}"},
+    "validate_placeholder_title": {"ko": "제목({lang})에 아직 {text}(이) 남아 있습니다", "en": "title ({lang}) still says {text}"},
     "validate_placeholder_statement": {
-        "ko": "statement.{lang}.md에 아직 {text}가 남아 있습니다", "en": "statement.{lang}.md still says {text}",
+        "ko": "statement.{lang}.md에 아직 {text}(이) 남아 있습니다", "en": "statement.{lang}.md still says {text}",
     },
-    "validate_placeholder_hint": {"ko": "힌트 {i}({lang})에 아직 {text}가 남아 있습니다", "en": "hint {i} ({lang}) still says {text}"},
-    "validate_placeholder_file": {"ko": "{file}에 아직 {text}가 남아 있습니다", "en": "{file} still says {text}"},
-    "validate_placeholder_sample": {"ko": "예시 제출물 {file}에 아직 {text}가 남아 있습니다", "en": "sample {file} still says {text}"},
-    "validate_placeholder_stub": {"ko": "stub {file}에 아직 {text}가 남아 있습니다", "en": "stub {file} still says {text}"},
+    "validate_placeholder_hint": {"ko": "힌트 {i}({lang})에 아직 {text}(이) 남아 있습니다", "en": "hint {i} ({lang}) still says {text}"},
+    "validate_placeholder_file": {"ko": "{file}에 아직 {text}(이) 남아 있습니다", "en": "{file} still says {text}"},
+    "validate_placeholder_sample": {"ko": "예시 제출물 {file}에 아직 {text}(이) 남아 있습니다", "en": "sample {file} still says {text}"},
+    "validate_placeholder_stub": {"ko": "stub {file}에 아직 {text}(이) 남아 있습니다", "en": "stub {file} still says {text}"},
     "validate_placeholder_reference": {
         "ko": "정답 코드가 아직 `grade new`가 만든 그대로입니다 (NotImplementedError를 일으킵니다)",
         "en": "the reference solution is still the scaffold's (raises NotImplementedError)",
@@ -61,7 +65,7 @@ register({
         "en": "no fingerprints of the stub ({lock}): in-place grading cannot tell untouched functions; run `grade validate --fix`",
     },
     "validate_lock_other_file": {
-        "ko": "{lock}은 {locked}의 지문인데 stub은 {file}입니다. `grade validate --fix`를 실행하세요",
+        "ko": "{lock}(은) {locked}의 지문인데 stub은 {file}입니다. `grade validate --fix`를 실행하세요",
         "en": "{lock} is for {locked}, the stub is {file}; run `grade validate --fix`",
     },
     "validate_stub_changed": {
@@ -99,7 +103,7 @@ register({
         "ko": "{names}에서 실패해야 하는데 통과했습니다", "en": "expected to fail {names}, which passed",
     },
     "validate_message_missing": {
-        "ko": "실패한 검사 중 {text}라고 말하는 것이 없습니다", "en": "no failing check says {text}",
+        "ko": "실패한 검사 중 {text}(이)라고 말하는 것이 없습니다", "en": "no failing check says {text}",
     },
     "validate_no_checks": {"ko": "검사가 없습니다", "en": "no checks"},
 })

@@ -9,6 +9,7 @@ role, so regenerating from the same exercise gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -47,8 +48,8 @@ register({
         "en": "the course's student release (made by `grade release`): its git URL from your instructor, or its folder",
     },
     "nb_install_missing": {
-        "ko": "채점기가 설치되어 있지 않고 COURSE도 비어 있어 아무것도 설치하지 않았습니다. 과제 폴더에서 Jupyter를 실행하거나(. .venv/bin/activate 후 jupyter lab), 강사에게 과제 저장소의 git URL을 받아 이 셀의 COURSE에 넣고 다시 실행하세요.",
-        "en": "The grader is not installed here and COURSE is empty, so nothing was installed. Start Jupyter from the course folder (. .venv/bin/activate, then jupyter lab), or ask your instructor for the course's git URL, put it in COURSE in this cell and run it again.",
+        "ko": "채점기가 설치되어 있지 않고 COURSE도 비어 있어 아무것도 설치하지 않았습니다. 과제 폴더에서 make notebook을 실행하거나(JupyterLab을 .venv에 한 번 설치하고, notebooks/에 노트북을 만들어 엽니다. make가 없으면 .venv/bin/pip install -e \".[notebook]\" 후 .venv/bin/jupyter lab), 강사에게 과제 저장소의 git URL을 받아 이 셀의 COURSE에 넣고 다시 실행하세요.",
+        "en": "The grader is not installed here and COURSE is empty, so nothing was installed. In the course folder, run make notebook (it installs JupyterLab into .venv once, writes the notebooks into notebooks/ and opens them; without make: .venv/bin/pip install -e \".[notebook]\", then .venv/bin/jupyter lab), or ask your instructor for the course's git URL, put it in COURSE in this cell and run it again.",
     },
     "nb_hint_comment": {
         "ko": "막히면: hint(\"{id}\", lang=\"{lang}\")를 실행할 때마다 힌트가 하나씩 더 나옵니다.",
@@ -57,6 +58,10 @@ register({
     "nb_scratch_comment": {
         "ko": "연습 공간: 채점하지 않습니다.",
         "en": "Scratch space: not graded.",
+    },
+    "nb_kept_changed": {
+        "ko": "{path}은(는) 만들어진 뒤 바뀌었으므로(학생의 답이나 메모) 그대로 두었습니다. 새 노트북은 {new}에 썼습니다.",
+        "en": "{path} was changed since it was generated (a student's answer or notes), so it was left as it is; the new notebook is {new}.",
     },
     "nb_quiz_answer_here": {
         "ko": "아래 셀(태그 `answer`, `question:{qid}`)에 답을 쓰세요.",
@@ -158,7 +163,8 @@ def build_notebook(exercise: Exercise, lang: str, install: str = INSTALL_SPEC) -
     notebook.metadata = {
         "kernelspec": dict(KERNELSPEC),
         "language_info": {"name": "python"},
-        "grader": {"exercise": exercise.name, "kind": exercise.kind, "lang": lang},
+        "grader": {"exercise": exercise.name, "kind": exercise.kind, "lang": lang,
+                   "fingerprint": fingerprint(cells)},
     }
     nbformat.validate(notebook)
     return notebook
@@ -251,15 +257,59 @@ def notebook_text(notebook: NotebookNode) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def write_notebooks(catalog: Catalog, out: Path, lang: str, install: str = INSTALL_SPEC) -> list[Path]:
-    """Write ``<out>/<exercise name>.ipynb`` for every exercise and quiz; files already identical stay untouched."""
+def fingerprint(cells: list[Any]) -> str:
+    """A digest of the cells' kinds and sources: what a student changes (outputs and run counts are left out)."""
+    parts = []
+    for cell in cells:
+        source = cell.get("source", "")
+        parts.append([str(cell.get("cell_type", "")), "".join(source) if isinstance(source, list) else str(source)])
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def untouched(path: Path) -> bool:
+    """True when the notebook at ``path`` still holds the cells it was generated with (safe to replace)."""
+    from grader.submission import read_notebook_text
+
+    try:
+        text, _ = read_notebook_text(path)
+        raw = json.loads(text) if text is not None else None
+    except (OSError, ValueError, RecursionError):
+        return False
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        return False
+    meta = (raw.get("metadata") or {}).get("grader") or {}
+    cells = [c for c in raw["cells"] if isinstance(c, dict)]
+    return isinstance(meta, dict) and meta.get("fingerprint") == fingerprint(cells)
+
+
+def _beside(path: Path, text: str) -> Path:
+    """Where a new notebook goes when the student changed ``path``: ``<name>.new.ipynb`` (then ``.new-2``…), reusing
+    one that is identical or still untouched."""
+    for n in range(1, 1000):
+        candidate = path.with_name(f"{path.stem}.new{'' if n == 1 else f'-{n}'}{path.suffix}")
+        if not candidate.exists() or candidate.read_text(encoding="utf-8", errors="replace") == text or untouched(candidate):
+            return candidate
+    raise OSError(f"no free name beside {path}")
+
+
+def write_notebooks(catalog: Catalog, out: Path, lang: str, install: str = INSTALL_SPEC,
+                    kept: list[tuple[Path, Path]] | None = None) -> list[Path]:
+    """Write ``<out>/<exercise name>.ipynb`` for every exercise and quiz; files already identical stay untouched.
+
+    A notebook changed since it was generated (an answer, notes: its cells no longer match its fingerprint) is
+    never overwritten: the new one is written beside it (``<name>.new.ipynb``) and the pair is added to ``kept``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for exercise in catalog.items:
         path = out / f"{exercise.name}.ipynb"
         text = notebook_text(build_notebook(exercise, lang, install))
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if path.exists() and path.read_text(encoding="utf-8", errors="replace") != text and not untouched(path):
+            new = _beside(path, text)
+            if kept is not None:
+                kept.append((path, new))
+            path = new
+        if not path.exists() or path.read_text(encoding="utf-8", errors="replace") != text:
             path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

@@ -1,9 +1,11 @@
 """Checking from inside a notebook: ``from grader.notebooks import check, hint; check("ex05")``.
 
-``check`` grades the answer cells of the notebook as saved on disk (on Colab: as the notebook holds them now),
-never the kernel's live variables.  Grading runs in a separate process (``python -m grader.notebooks.jupyter``) through
+``check`` grades what the student ran: the answer cells of the notebook this kernel runs (as saved on disk; on
+Colab, as the notebook holds them now), or, where they differ from the cells this kernel ran or the kernel is not
+told its file (nbclient, papermill), the answer cells it ran, from IPython's history (``grader.notebooks.read``),
+never another notebook of the folder and never the kernel's live variables.  Grading runs in a separate process (``python -m grader.notebooks.jupyter``) through
 the same judge and sandbox as the command line, so the kernel's state is left as it was; the result table is
-shown as HTML in Jupyter and as plain text elsewhere.  Student mistakes never raise: the failure is the feedback.
+shown as HTML in Jupyter (the student pages' view, ``grader.notebooks.html``) and as plain text elsewhere.  Student mistakes never raise: the failure is the feedback.
 """
 
 from __future__ import annotations
@@ -20,13 +22,29 @@ from pathlib import Path
 from typing import Any
 
 from grader.i18n import LANGS, Msg, TextLike, default_lang, register, tr
-from grader.notebooks.read import find_open_notebook, ipython_shell, not_saved
+from grader.notebooks.read import differs, executed_answer, find_open_notebook, ipython_shell, not_saved
 
 # this module's messages, in Korean and English (grader.i18n keeps the shared ones)
 register({
     "nb_not_saved": {
         "ko": "디스크에 저장된 노트북이 마지막으로 실행한 답안 셀과 다릅니다. 먼저 저장(Ctrl+S)한 뒤 다시 채점하세요. 아래 결과는 저장된 버전의 채점 결과입니다.",
         "en": "The notebook on disk differs from the answer cell you last ran. Save it first (Ctrl+S), then check again. The result below grades the saved version.",
+    },
+    "nb_graded_executed": {
+        "ko": "저장된 노트북({file})의 답안 셀이 이 커널에서 실행한 답안 셀과 다릅니다. 아래 결과는 실행한 셀의 채점 결과입니다. 파일도 같게 하려면 저장(Ctrl+S)하세요.",
+        "en": "The answer cells saved in {file} differ from the ones this kernel ran: the result below grades the cells you ran. Save the notebook (Ctrl+S) so the file matches.",
+    },
+    "nb_graded_unrun": {
+        "ko": "노트북의 답안 셀이 이 커널에서 마지막으로 실행한 셀과 다릅니다(실행한 뒤 고쳤습니다). 아래 결과는 실행한 셀의 채점 결과입니다. 고친 셀을 실행한 뒤 다시 채점하세요.",
+        "en": "The notebook's answer cells differ from the ones this kernel last ran (edited since): the result below grades the cells you ran. Run the edited cells, then check again.",
+    },
+    "nb_graded_kernel": {
+        "ko": "이 커널은 자신의 노트북 파일 이름을 알지 못해(nbclient, papermill 등) 지금 커널에서 실행한 답안 셀을 채점했습니다.",
+        "en": "This kernel is not told its notebook's file (nbclient, papermill…), so the answer cells it ran were graded.",
+    },
+    "nb_run_answer_first": {
+        "ko": "이 커널에서 {exercise}의 답안 셀을 아직 실행하지 않았고, 커널이 노트북 파일 이름도 알지 못합니다. 답안 셀을 실행한 뒤 다시 채점하거나, 경로를 알려 주세요: check(\"{id}\", \"내_노트북.ipynb\")",
+        "en": "This kernel has not run an answer cell of {exercise} yet, and is not told its notebook's file. Run your answer cell and check again, or pass the path: check(\"{id}\", \"my_notebook.ipynb\")",
     },
     "nb_not_found": {
         "ko": "{folder}에서 {exercise}의 노트북을 찾지 못했습니다. 경로를 직접 알려 주세요: check(\"{id}\", \"내_노트북.ipynb\")",
@@ -38,11 +56,6 @@ register({
     },
 })
 
-#: How rich formats its HTML for Jupyter (the same as rich.jupyter).
-HTML_FORMAT = (
-    '<pre style="white-space:pre;overflow-x:auto;line-height:normal;'
-    "font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace\">{code}</pre>"
-)
 WIDTH = 100
 
 
@@ -98,16 +111,39 @@ def _check(exercise: str, notebook: str | os.PathLike | None, lang: str, seed: i
     except CatalogError as exc:
         return _message_only(exc.message, lang)
     path, temporary = find_open_notebook(item, notebook)
-    if path is None:
-        return _message_only(Msg("nb_not_found", exercise=item.name, folder=str(Path.cwd()), id=item.id), lang)
-    warnings: list[TextLike] = []
     try:
-        if not temporary and not_saved(path, item):
+        ran = executed_answer(item) if notebook is None else None
+        if path is None and ran is None:
+            if notebook is None and ipython_shell() is not None and item.kind != "quiz":
+                return _message_only(Msg("nb_run_answer_first", exercise=item.name, id=item.id), lang)
+            return _message_only(Msg("nb_not_found", exercise=item.name, folder=str(Path.cwd()), id=item.id), lang)
+        if ran is not None and (path is None or differs(ran, path)):
+            warning = (Msg("nb_graded_kernel") if path is None else Msg("nb_graded_unrun") if temporary
+                       else Msg("nb_graded_executed", file=path.name))
+            with tempfile.TemporaryDirectory(prefix="grade-kernel-") as folder:
+                executed = write_executed(item, ran, Path(folder))
+                return run_isolated(item.name, executed, lang, seed, root, [warning])
+        warnings: list[TextLike] = []
+        if item.kind == "quiz" and not temporary and not_saved(path, item):
             warnings.append(Msg("nb_not_saved"))
         return run_isolated(item.name, path, lang, seed, root, warnings)
     finally:
-        if temporary:
+        if temporary and path is not None:
             path.unlink(missing_ok=True)
+
+
+def write_executed(item: Any, cells: list[str], folder: Path) -> Path:
+    """The answer cells this kernel ran, as a notebook of tagged answer cells made for ``item`` (graded like any)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from grader.submission import ANSWER_TAG
+
+    notebook = new_notebook(cells=[new_code_cell(code, metadata={"tags": [ANSWER_TAG]}) for code in cells])
+    notebook.metadata = {"grader": {"exercise": item.name, "kind": item.kind, "source": "kernel"}}
+    path = folder / f"{item.name}.ipynb"
+    nbformat.write(notebook, str(path))
+    return path
 
 
 def _message_only(message: TextLike, lang: str) -> tuple[str, str | None]:
@@ -156,29 +192,23 @@ def grade_quiz_notebook(item: Any, path: Path, lang: str, seed: int) -> Any:
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def _consoles() -> tuple[Any, Any]:
+def render_texts(messages: list[TextLike], lang: str, result: Any = None) -> tuple[str, str]:
+    """Messages and, when given, the result: as plain text (the terminal view, for plain terminals and logs) and
+    as HTML (the student pages' view of the exercise, ``grader.notebooks.html``)."""
     from rich.console import Console
+    from rich.text import Text
+
+    from grader.notebooks.html import result_html
 
     plain = Console(file=io.StringIO(), width=WIDTH, force_terminal=False, no_color=True, color_system=None,
                     highlight=False, emoji=False)
-    rich_html = Console(file=io.StringIO(), record=True, width=WIDTH, force_terminal=True, color_system="truecolor",
-                        highlight=False, emoji=False)
-    return plain, rich_html
+    for message in messages:
+        plain.print(Text(tr(message, lang), style="bold yellow"))
+    if result is not None:
+        from grader.report.terminal import ExerciseView
 
-
-def render_texts(messages: list[TextLike], lang: str, result: Any = None) -> tuple[str, str]:
-    """Messages (in yellow) and, when given, the result table: as plain text and as HTML."""
-    from rich.text import Text
-
-    plain, rich_html = _consoles()
-    for console in (plain, rich_html):
-        for message in messages:
-            console.print(Text(tr(message, lang), style="bold yellow"))
-        if result is not None:
-            from grader.report.terminal import ExerciseView
-
-            console.print(ExerciseView(result, lang, commands="notebook"))
-    return plain.file.getvalue(), rich_html.export_html(inline_styles=True, code_format=HTML_FORMAT)
+        plain.print(ExerciseView(result, lang, commands="notebook"))
+    return plain.file.getvalue(), result_html(result, lang, messages)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     document: dict[str, Any] = {}
     try:
         item = Catalog(find_root()).resolve(args.exercise)
+        if item.kind == "exercise":
+            from grader.server.client import enable
+
+            enable(item.folder.parent.parent)  # the user's warm server: every check() after the first is quick
         result = grade_notebook(item, args.notebook, args.lang, args.seed)
         document.update(score=result.score, max_score=result.max_score, status=result.status)
         text, html = render_texts(warnings, args.lang, result)

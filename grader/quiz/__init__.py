@@ -1,8 +1,8 @@
 """Quizzes: the question model, reading answers, the answer keys, grading, validation and the terminal session.
 
 ``model`` (questions, retry policy, verdicts, scoring) ← ``answers`` (one answer, the answers file) ←
-``public_key`` (the students' hashed key) ← ``keys`` (which key; ``load_quiz``) ← ``grading`` (a quiz
-within an assignment), ``validate`` (`grade validate`) and ``view`` (`grade q01`).  Nothing here imports
+``public_key`` (the students' hashed key) ← ``keys`` (which key; ``load_quiz``); ``notebook`` (a quiz notebook's
+answers) ← ``grading`` (a quiz within an assignment), ``validate`` (`grade validate`) and ``view`` (`grade q01`).  Nothing here imports
 upwards.  The names below are the package's public face; ``view`` (rich) is imported only by the CLI.
 """
 

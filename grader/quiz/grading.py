@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import AnswersFileError
-from grader.quiz.answers import parse_sheet, read_answer_sheet
+from grader.quiz.answers import parse_sheet, read_answer_sheet, read_answers_source
 from grader.quiz.keys import load_quiz
 from grader.quiz.model import QuestionVerdict, Quiz, join_texts, text
 from grader.results import CheckResult, ExerciseResult, Status
-from grader.submission import quiz_answers
+from grader.quiz.notebook import quiz_answers
 
-from grader.i18n import register, register  # noqa: E402
+from grader.i18n import register
 
 # this module's messages, in Korean and English (grader.i18n keeps the shared ones)
 register({
@@ -57,9 +57,11 @@ def grade_answers_file(exercise: Any, path: Any, options: Any) -> ExerciseResult
         sheet = parse_sheet(quiz, dict(read.answers), None, path.name)
     else:
         try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            source = read_answers_source(path, path.name)
+        except FileNotFoundError:
             return _unreadable(quiz, text("quiz_no_answers_file", path=path.name), options)
+        except AnswersFileError as exc:
+            return _unreadable(quiz, exc.problems[0], options)
         try:
             sheet = read_answer_sheet(quiz, source, path.name)
         except AnswersFileError as exc:

@@ -26,6 +26,10 @@ register({
         "ko": "정답입니다.",
         "en": "Right.",
     },
+    "quiz_right_fewer_points": {
+        "ko": "답은 맞았지만 만점은 아닙니다.",
+        "en": "The answer is right, but not for full points.",
+    },
     "quiz_wrong": {
         "ko": "틀렸습니다.",
         "en": "Wrong.",
@@ -91,6 +95,14 @@ register({
         "ko": "{tries}번째 시도에서 낸 답이라 {points:g}/1점입니다.",
         "en": "Given on try {tries}: {points:g} of 1 point.",
     },
+    "quiz_after_tries": {
+        "ko": "기회 {limit}번을 다 쓴 뒤({tries}번째 시도)에 낸 답이라 점수에 들어가지 않습니다.",
+        "en": "Given on try {tries}, after the {limit} tries allowed: not scored.",
+    },
+    "quiz_after_tries_one": {
+        "ko": "기회 1번을 다 쓴 뒤({tries}번째 시도)에 낸 답이라 점수에 들어가지 않습니다.",
+        "en": "Given on try {tries}, after the 1 try allowed: not scored.",
+    },
     "quiz_hint_missed": {
         "ko": "{i}번 문항({title})을 다시 살펴보세요. {hint}",
         "en": "Look again at question {i} ({title}). {hint}",
@@ -111,6 +123,13 @@ DEFAULT_TRIES = {"single": 2, "multiple": 2, "numeric": 3, "text": 3}
 #: What each wrong try multiplies a question's points by: choices score on the first try only,
 #: numeric and text answers lose half per wrong try (``[retry_factor]`` in exercise.toml).
 DEFAULT_RETRY_FACTOR = {"single": 0.0, "multiple": 0.0, "numeric": 0.5, "text": 0.5}
+#: Example numbers for "cannot read as a number (e.g. …)": the first set that answers no numeric question of the quiz.
+NUMBER_EXAMPLES = (
+    (12345.0, "12345, 12,345, 1.2345e4"),
+    (2468.0, "2468, 2,468, 2.468e3"),
+    (36.75, "36.75, 3.675e1"),
+    (987654.0, "987654, 987,654, 9.87654e5"),
+)
 GRID = 20  # grid points per tolerance in the hashed numeric scheme
 #: The message that names each kind of question.
 KIND_NAMES = {"single": "quiz_kind_single", "multiple": "quiz_kind_multiple", "numeric": "quiz_kind_numeric",
@@ -314,6 +333,15 @@ class Quiz:
     questions: list[Question]
     key: Any  # grader.quiz.keys.ExactKey or grader.quiz.public_key.HashedKey
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    _examples: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def number_examples(self) -> str:
+        """Example numbers for a message, none of them the answer to any numeric question here ("" if all are)."""
+        if self._examples is None:
+            numeric = [q for q in self.questions if q.kind == "numeric"]
+            self._examples = next((shown for value, shown in NUMBER_EXAMPLES
+                                   if not any(self.key.judge(q, value).right for q in numeric)), "")
+        return self._examples
 
     @property
     def name(self) -> str:
@@ -341,13 +369,18 @@ class Quiz:
         return join_texts(text("quiz_policy_intro"), self.policy.statement())
 
     def score(self, question: Question, verdict: QuestionVerdict, tries: int) -> float:
-        """The points for ``verdict`` given on try ``tries``, after the retry policy."""
+        """The points for ``verdict`` given on try ``tries``, after the retry policy; 0 past the tries allowed."""
+        if tries > question.tries:
+            return 0.0
         return round(question.points * verdict.fraction * self.policy.multiplier(question.kind, tries), 4)
 
     def retry_note(self, question: Question, verdict: QuestionVerdict, tries: int) -> dict[str, str] | None:
         """What a later try cost ("on try 2: 0 of 1 point"), for an answer that earns something."""
         if verdict.status not in ("right", "partial") or tries <= 1:
             return None
+        if tries > question.tries:
+            key = one_or_many("quiz_after_tries_one", "quiz_after_tries", question.tries)
+            return text(key, tries=tries, limit=question.tries)
         points = self.score(question, verdict, tries)
         key = one_or_many("quiz_retry_points_one", "quiz_retry_points", question.points)
         return text(key, tries=tries, points=points, max=question.points)
@@ -360,14 +393,17 @@ class Quiz:
             status = Status.NOT_ATTEMPTED
         else:
             status = Status.PASSED if points >= question.points - 1e-9 else Status.FAILED
-        message = join_texts(verdict.message, self.retry_note(question, verdict, tries))
+        lead = verdict.message
+        if verdict.status == "right" and status == Status.FAILED:  # a ✗ never stands beside a bare "Right."
+            lead = text("quiz_right_fewer_points")
+        message = join_texts(lead, self.retry_note(question, verdict, tries))
         explanation = verdict.explanation
         if explanation is None and verdict.status in ("wrong", "partial") and tries >= question.tries:
             explanation = self.reveal(question)
         if explanation:
             message = join_texts(message, text("quiz_explanation", text=explanation))
         hint = None
-        if status == Status.FAILED and verdict.status != "right":  # missed, not merely right on a later try
+        if status == Status.FAILED and (verdict.status != "right" or tries > question.tries):  # missed
             extra = question.hint or text("quiz_hint_review")
             hint = text("quiz_hint_missed", i=self.number(question), title=question.title, hint=extra)
         return CheckResult(name=question.id, title=question.title, points=points, max_points=question.points,

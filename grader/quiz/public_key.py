@@ -19,7 +19,7 @@ Per question:
   lets explanations be read after the tries: the session records the try (and so the score) in the
   answers file *before* it shows an explanation.  Offline, nothing stops a student who runs their own
   code from using it earlier, just as nothing stops them from hashing every choice of a question:
-  the key keeps answers from being read off the file, not from being computed (see the README).
+  the key keeps answers from being read off the file, not from being computed (see docs/sandbox.md).
 - ``picks`` (multiple choice): per choice, whether it is right, as a scrypt-based digest, for partial
   credit.
 """

@@ -11,7 +11,6 @@ and nothing waits for input.
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,9 @@ from rich.text import Text
 from grader.catalog import Catalog, Exercise
 from grader.errors import AnswerError, AnswersFileError, CatalogError
 from grader.i18n import LANGS, Msg, register, tr
-from grader.quiz.answers import AnswerSheet, parse_answer, read_answer_sheet, read_answers_file, save_answers
+from grader.quiz.answers import (
+    AnswerSheet, normalise_text, parse_answer, read_answer_sheet, read_answers_file, read_answers_source, save_answers,
+)
 from grader.quiz.keys import load_quiz
 from grader.quiz.model import ANSWERS_FILE, Question, QuestionVerdict, Quiz, one_or_many, text
 from grader.report.console import make_console
@@ -45,8 +46,8 @@ register({
         "en": "Enter the number",
     },
     "quiz_view_ask_multiple": {
-        "ko": "해당하는 번호를 모두 입력하세요 (예: 1,3)",
-        "en": "Enter every number that applies (e.g. 1,3)",
+        "ko": "해당하는 번호를 모두 쉼표로 구분해 입력하세요",
+        "en": "Enter every number that applies, separated by commas",
     },
     "quiz_view_ask_numeric": {
         "ko": "숫자를 입력하세요",
@@ -69,15 +70,15 @@ register({
         "en": "No tries left.",
     },
     "quiz_view_not_in_range": {
-        "ko": "1부터 {n}까지의 번호를 입력하세요.",
-        "en": "Enter numbers from 1 to {n}.",
+        "ko": "1부터 {n}까지의 번호(또는 a부터 {last}까지의 글자)를 위에 보이는 순서대로 입력하세요.",
+        "en": "Enter numbers from 1 to {n} (or letters a to {last}), in the order shown above.",
     },
     "quiz_view_resuming": {
         "ko": "이어서 풉니다: {done}/{n}문항을 이미 답했습니다.",
         "en": "Resuming: {done} of {n} questions already answered.",
     },
     "quiz_view_saved": {
-        "ko": "중단했습니다. 지금까지의 답은 {path}에 저장되었습니다. `grade {id}`로 이어서 푸세요.",
+        "ko": "중단했습니다. 지금까지의 답은 {path}에 저장되었습니다. `grade {id}`(으)로 이어서 푸세요.",
         "en": "Stopped. Your answers so far are saved in {path}; `grade {id}` resumes the quiz.",
     },
     "quiz_view_intro": {
@@ -90,7 +91,7 @@ register({
     "quiz_tries_one": {"ko": "기회 1번", "en": "1 try"},
     "quiz_explanation_title": {"ko": "해설", "en": "Explanation"},
     "quiz_fix_or_delete": {
-        "ko": "파일을 고치거나, 처음부터 다시 풀려면 파일을 지운 뒤 `grade {id}`를 실행하세요.",
+        "ko": "파일을 고치거나, 처음부터 다시 풀려면 파일을 지운 뒤 `grade {id}`(을) 실행하세요.",
         "en": "Fix the file, or delete it and run `grade {id}` to start over.",
     },
     "quiz_view_saved_result": {
@@ -102,16 +103,24 @@ register({
         "en": "Every question is right: nothing to retake.",
     },
     "quiz_view_retake_note": {
-        "ko": "다시 풀어도 시도 횟수는 이어서 세므로, 위의 채점 방식대로 점수가 줄어듭니다.",
-        "en": "A retake keeps counting your tries, so the scoring rules above still apply.",
+        "ko": "기회를 모두 쓴 문항은 점수가 정해졌습니다. 다시 풀어 보는 것은 연습일 뿐, 점수에 들어가지 않고 저장되지도 않습니다.",
+        "en": "Questions whose tries are used up keep their score: answering them again is practice only, neither scored nor saved.",
     },
     "quiz_view_retake": {
-        "ko": "틀린 {n}문항을 다시 풀까요?",
-        "en": "Retake the {n} questions you missed?",
+        "ko": "틀린 {n}문항을 연습으로 다시 풀어 볼까요?",
+        "en": "Practise the {n} questions you missed?",
     },
     "quiz_view_retake_one": {
-        "ko": "틀린 1문항을 다시 풀까요?",
-        "en": "Retake the question you missed?",
+        "ko": "틀린 1문항을 연습으로 다시 풀어 볼까요?",
+        "en": "Practise the question you missed?",
+    },
+    "quiz_view_practice": {
+        "ko": "연습: 점수에 들어가지 않고 저장되지 않습니다.",
+        "en": "Practice: not scored, not saved.",
+    },
+    "quiz_view_practice_done": {
+        "ko": "연습이 끝났습니다. 점수는 저장된 답({path})의 점수 그대로 {score:g}/{max:g}점입니다.",
+        "en": "Practice over. Your score is still that of your saved answers ({path}): Score {score:g}/{max:g}.",
     },
     "quiz_view_not_saved": {
         "ko": "답을 {path}에 저장하지 못했습니다: {error}",
@@ -166,13 +175,10 @@ class QuizSession:
         return self.verdicts[question.id]
 
     def _limit(self, question: Question) -> int | None:
-        """How many tries this question may reach in this take; None when it is done."""
-        used = self.tries.get(question.id, 0)
-        if used == 0:
-            return question.tries
-        if self._verdict(question).right or used % question.tries == 0:
+        """How many tries this question may reach (its limit); None when it is done: right, or its tries used up."""
+        if self._verdict(question).right or self.tries.get(question.id, 0) >= question.tries:
             return None
-        return math.ceil(used / question.tries) * question.tries
+        return question.tries
 
     def _save(self) -> None:
         if self.path is None:
@@ -198,9 +204,9 @@ class QuizSession:
         self.console.print(Panel(intro, title=title, title_align="left"))
         pending = {q.id: limit for q in questions if (limit := self._limit(q)) is not None}
         if not pending:
-            if not self._offer_retake(pending):
-                return self.result(time.monotonic() - start)
-        elif len(pending) < len(questions):
+            self._offer_practice()
+            return self.result(time.monotonic() - start)
+        if len(pending) < len(questions):
             self.console.print(Text(_v("quiz_view_resuming", lang, done=len(questions) - len(pending), n=len(questions)), style="cyan"))
         for i, question in enumerate(questions, 1):
             if question.id not in pending:
@@ -222,8 +228,8 @@ class QuizSession:
         except ValueError:
             return str(self.path)
 
-    def _offer_retake(self, pending: dict[str, int]) -> bool:
-        """Every question is done: show the saved result; True when the student retakes the missed ones."""
+    def _offer_practice(self) -> None:
+        """Every question is done: show the saved result, and offer to practise the missed ones (never scored)."""
         from grader.report.terminal import ExerciseView
 
         lang = self.lang
@@ -234,54 +240,59 @@ class QuizSession:
         missed = [q for q in self.quiz.questions if not self._verdict(q).right]
         if not missed:
             self.console.print(Text(_v("quiz_view_all_right", lang), style="bold green"))
-            return False
+            return
         self.console.print(Text(_v("quiz_view_retake_note", lang), style="dim"))
         try:
             retake = one_or_many("quiz_view_retake_one", "quiz_view_retake", len(missed))
             reply = self.ask(_v(retake, lang, n=len(missed)) + " (y/N) > ")
+            if reply.strip().lower() not in YES:
+                return
+            for question in missed:
+                self._ask_question(self.quiz.number(question), question, question.tries, practice=True)
         except (EOFError, KeyboardInterrupt):
-            return False
-        if reply.strip().lower() not in YES:
-            return False
-        for question in missed:
-            pending[question.id] = self.tries.get(question.id, 0) + question.tries
-        return True
+            self.console.print()
+        self.console.print(Text(_v("quiz_view_practice_done", lang, path=self._where(), score=result.score,
+                                   max=result.max_score), style="cyan"))
 
-    def _ask_question(self, i: int, question: Question, limit: int) -> None:
+    def _ask_question(self, i: int, question: Question, limit: int, practice: bool = False) -> None:
+        """Ask ``question`` until it is right or its tries reach ``limit``; in practice, nothing is recorded."""
         lang = self.lang
         shown = question.shuffled(self.seed)
         body = Text(tr(question.full_prompt(), lang))
         for n, choice in enumerate(shown, 1):
             body.append(f"\n  {n}. {tr(choice.text, lang)}")
-        left = limit - self.tries.get(question.id, 0)
+        tries = {question.id: 0} if practice else self.tries
+        left = limit - tries.get(question.id, 0)
         header = _v("quiz_view_question", lang, i=i, n=len(self.quiz.questions),
                     points=tr(text(one_or_many("quiz_points_one", "quiz_points", question.points),
                                    points=question.points), lang),
-                    tries=tr(text(one_or_many("quiz_tries_one", "quiz_tries", left), n=left), lang))
+                    tries=_v("quiz_view_practice", lang) if practice
+                    else tr(text(one_or_many("quiz_tries_one", "quiz_tries", left), n=left), lang))
         self.console.print(Panel(body, title=header, title_align="left"))
         verdict: QuestionVerdict | None = None
-        while self.tries.get(question.id, 0) < limit:
+        while tries.get(question.id, 0) < limit:
             raw = self.ask(f"{_v(ASK[question.kind], lang)} > ")
             if not raw.strip():
                 continue
             try:
-                value = parse_answer(question, self._positions(question, shown, raw))
+                value = parse_answer(question, displayed_choice(question, shown, raw), self.quiz.number_examples)
             except AnswerError as exc:
                 self.console.print(Text(tr(exc.message, lang), style="red"))
                 continue
             verdict = self.quiz.judge(question, value)
-            self.values[question.id] = value
-            self.tries[question.id] = self.tries.get(question.id, 0) + 1
-            self.verdicts[question.id] = verdict
-            self._save()  # recorded before the verdict and any explanation are shown
+            tries[question.id] = tries.get(question.id, 0) + 1
+            if not practice:
+                self.values[question.id] = value
+                self.verdicts[question.id] = verdict
+                self._save()  # recorded before the verdict and any explanation are shown
             style = {"right": "bold green", "partial": "yellow"}.get(verdict.status, "bold red")
             self.console.print(Text(tr(verdict.message, lang), style=style))
-            note = self.quiz.retry_note(question, verdict, self.tries[question.id])
+            note = None if practice else self.quiz.retry_note(question, verdict, tries[question.id])
             if note:
                 self.console.print(Text(tr(note, lang), style="yellow"))
             if verdict.right:
                 break
-            left = limit - self.tries[question.id]
+            left = limit - tries[question.id]
             again = one_or_many("quiz_view_try_again_one", "quiz_view_try_again", left)
             self.console.print(Text(_v(again, lang, left=left) if left else _v("quiz_view_no_tries", lang), style="dim"))
         explanation = verdict.explanation if verdict is not None and verdict.right else self.quiz.reveal(question)
@@ -291,21 +302,45 @@ class QuizSession:
         else:
             self.console.print(Text(tr(text("quiz_locked"), lang), style="dim"))
 
-    def _positions(self, question: Question, shown: list, raw: str) -> Any:
-        """Numbers typed for choice questions become choice ids (the order shown is shuffled)."""
-        if question.kind not in ("single", "multiple"):
-            return raw
-        tokens = [t for t in raw.replace(",", " ").split() if t]
-        if not tokens or not all(t.isdigit() for t in tokens):
-            return raw if question.kind == "single" else tokens
-        if not all(1 <= int(t) <= len(shown) for t in tokens):
-            raise AnswerError({lang: _v("quiz_view_not_in_range", lang, n=len(shown)) for lang in LANGS})
-        ids = [shown[int(t) - 1].id for t in tokens]
+
+
+def _position(token: str) -> int | None:
+    """The place a token names: ``3`` or ``c`` is the third choice shown; None for anything else."""
+    if token.isdigit() and len(token) <= 3:
+        return int(token)
+    if len(token) == 1 and "a" <= token.lower() <= "z":
+        return ord(token.lower()) - ord("a") + 1
+    return None
+
+
+def displayed_choice(question: Question, shown: list, raw: str) -> Any:
+    """What was typed for a choice question, read against the screen: a number or a letter names the choice at
+    that place in the order shown (``2`` and ``b``: the second one), else the text of a shown choice.  A choice's
+    hidden id is never read (``a`` is the first choice shown, whatever choice has the id ``a``)."""
+    if question.kind not in ("single", "multiple"):
+        return raw
+    out_of_range = {lang: _v("quiz_view_not_in_range", lang, n=len(shown), last=chr(ord("a") + len(shown) - 1))
+                    for lang in LANGS}
+    tokens = [t for t in raw.replace(",", " ").split() if t]
+    places = [_position(t) for t in tokens]
+    if tokens and all(p is not None for p in places):
+        if not all(1 <= p <= len(shown) for p in places):  # type: ignore[operator]
+            raise AnswerError(out_of_range)
+        ids = [shown[p - 1].id for p in places]  # type: ignore[operator]
         if question.kind == "single":
             if len(ids) != 1:
                 raise AnswerError({lang: _v("quiz_view_ask_single", lang) for lang in LANGS})
             return ids[0]
         return ids
+    parts = [raw] if question.kind == "single" else [p for p in raw.split(",") if p.strip()]
+    ids = []
+    for part in parts:
+        wanted = normalise_text(part)
+        found = next((c.id for c in shown if any(wanted == normalise_text(t) for t in c.text.values())), None)
+        if found is None:
+            raise AnswerError(out_of_range)
+        ids.append(found)
+    return ids[0] if question.kind == "single" else ids
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,8 +361,8 @@ def _grade_file(quiz: Quiz, path: Path, seed: int, lang: str) -> ExerciseResult:
 
         return grade_quiz_notebook(quiz.exercise, path, lang, seed)
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        source = read_answers_source(path)
+    except FileNotFoundError:
         raise AnswersFileError([text("quiz_no_answers_file", path=str(path))]) from None
     sheet = read_answer_sheet(quiz, source, str(path))
     if sheet.problems:

@@ -9,6 +9,7 @@ student and a sortable table of students linking to their own feedback pages.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.classroom.views import adjusted_note
 from grader.report.html_student import check_title, exercise_tests, is_hidden, safe_name, student_page, test_status
-from grader.report.html_charts import bar, histogram_svg, keys, timing_svg
-from grader.report.html_style import e, page, word
+from grader.report.html_charts import bar, histogram_html, histogram_legend, keys, timing_svg
+from grader.report.html_style import counted, e, page, word
 from grader.report.structured import VERDICTS
 
 SYSTEM = ("timeout", "memory", "crashed")
@@ -102,6 +104,8 @@ class ClassData:
     titles: dict[str, str] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
     left_out: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # grader.classroom's: adjustments, similar submissions
+    marks: dict[str, str] = field(default_factory=dict)  # student -> links to their similar pairs
 
     @classmethod
     def build(cls, students: dict[str, dict], lang: str, order: list[str] | None = None) -> "ClassData":
@@ -129,56 +133,85 @@ class ClassData:
 # --- sections -----------------------------------------------------------------------------------
 
 
+def handed_in(data: dict, name: str) -> bool:
+    """Whether this student's result has this item graded: the denominator of every pass rate on the page."""
+    return isinstance((data.get("exercises") or {}).get(name), dict) and category(data, name) != "n"
+
+
+def rate_cell(passed: int, total: int) -> str:
+    """A pass rate as the page writes it everywhere: ``67% (4/6)``, or — when nobody handed the item in."""
+    if not total:
+        return '<td class="num" data-sort="-1">—</td>'
+    rate = 100 * passed / total
+    return f'<td class="num" data-sort="{rate:.3f}"><b>{rate:.0f}%</b> <small>({passed}/{total})</small></td>'
+
+
 def section_exercises(c: ClassData) -> str:
-    lang, n = c.lang, len(c.students)
+    lang = c.lang
     rows = []
     for name in c.exercises:
         counts = Counter(category(d, name) for d in c.students.values())
-        infos = [(d.get("exercises") or {}).get(name) or {} for d in c.students.values()]
+        handed = [d for d in c.students.values() if handed_in(d, name)]
+        infos = [(d.get("exercises") or {}).get(name) or {} for d in handed]
         scores = [float(i.get("score") or 0) for i in infos]
         top = max((float(i.get("max_score") or 0) for i in infos), default=0)
-        secs = [float(i.get("seconds") or 0) for i in infos if i]
-        rate = 100 * counts["p"] / n if n else 0
+        secs = [float(i.get("seconds") or 0) for i in infos]
         rows.append(f'<tr><td><a href="#checks-{e(name)}">{e(name)}</a></td><td>{e(c.titles.get(name, ""))}</td>'
-                    f'<td class="num" data-sort="{rate:.3f}"><b>{rate:.0f}%</b></td><td>{bar(counts, n)}</td>'
+                    f'{rate_cell(counts["p"], len(handed))}<td>{bar(counts, len(c.students))}</td>'
                     f'<td class="num" data-sort="{statistics.fmean(scores) if scores else 0:.4f}">'
                     f'{statistics.fmean(scores) if scores else 0:.2f} / {top:g}</td>'
                     f'<td class="num" data-sort="{statistics.fmean(secs) if secs else 0:.3f}">'
-                    f'{statistics.fmean(secs) if secs else 0:.1f} {e(word("seconds", lang))}</td></tr>')
+                    f'{e(counted(f"{statistics.fmean(secs) if secs else 0:.1f}", "seconds", lang))}</td></tr>')
     head = "".join(f'<th{cls} data-type="{t}">{e(word(k, lang))}</th>' for k, cls, t in (
         ("exercise", "", "text"), ("title", "", "text"), ("pass_rate", ' class="num"', "num"), ("result", "", "text"),
         ("mean_score", ' class="num"', "num"), ("mean_time", ' class="num"', "num")))
-    return (f'<h2 id="exercises">{e(word("per_exercise", lang))}</h2>{keys(lang)}<div class="wrap">'
+    return (f'<h2 id="exercises">{e(word("per_exercise", lang))}</h2>{keys(lang)}'
+            f'<p class="muted"><small>{e(word("rate_note", lang))}</small></p><div class="wrap">'
             f'<table class="sortable" id="exercise-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
             "</tbody></table></div>")
 
 
+def check_stats(c: ClassData, name: str) -> dict[str, dict[str, Any]]:
+    """Per check of one item: its title, whether hidden, and the students' outcomes (those who handed it in)."""
+    stats: dict[str, dict[str, Any]] = {}
+    for data in c.students.values():
+        if not handed_in(data, name):
+            continue
+        for test in exercise_tests(data, name):
+            tags = test.get("tags") or []
+            key = str(tags[1]) if len(tags) > 1 else str(test.get("name"))
+            entry = stats.setdefault(key, {"title": check_title(test, c.lang), "hidden": is_hidden(test),
+                                           "counts": Counter(), "n": 0})
+            entry["n"] += 1
+            entry["counts"][{"passed": "p", "not_attempted": "t"}.get(test_status(test), "f")] += 1
+    return stats
+
+
 def section_checks(c: ClassData) -> str:
+    """One collapsed line per item, the weakest first; opened, its checks, the weakest first."""
     lang = c.lang
-    out = [f'<h2 id="checks">{e(word("per_check", lang))}</h2>']
+    out = [f'<h2 id="checks">{e(word("per_check", lang))}</h2><p class="muted"><small>{e(word("checks_note", lang))}'
+           "</small></p>"]
+    groups = []
     for name in c.exercises:
-        stats: dict[str, dict[str, Any]] = {}
-        for data in c.students.values():
-            if category(data, name) == "n":
-                continue
-            for test in exercise_tests(data, name):
-                tags = test.get("tags") or []
-                key = str(tags[1]) if len(tags) > 1 else str(test.get("name"))
-                entry = stats.setdefault(key, {"title": check_title(test, lang), "hidden": is_hidden(test),
-                                               "counts": Counter(), "n": 0})
-                entry["n"] += 1
-                entry["counts"][{"passed": "p", "not_attempted": "t"}.get(test_status(test), "f")] += 1
+        stats = check_stats(c, name)
         if not stats:
             continue
-        worst = min(100 * s["counts"]["p"] / s["n"] for s in stats.values())
+        handed = [d for d in c.students.values() if handed_in(d, name)]
+        passed = sum(1 for d in handed if category(d, name) == "p")
+        groups.append((passed / len(handed) if handed else 1.0, name, stats, passed, len(handed)))
+    for _, name, stats, passed, handed in sorted(groups, key=lambda g: (g[0], g[1])):
         rows = []
-        for entry in stats.values():
-            rate = 100 * entry["counts"]["p"] / entry["n"]
+        for entry in sorted(stats.values(), key=lambda s: (s["counts"]["p"] / s["n"], s["title"])):
             tag = f'<span class="tag">{e(word("hidden", lang))}</span>' if entry["hidden"] else ""
-            rows.append(f'<tr><td>{e(entry["title"])}{tag}</td><td class="num"><b>{rate:.0f}%</b> '
-                        f'<small>({entry["counts"]["p"]}/{entry["n"]})</small></td><td>{bar(entry["counts"], entry["n"])}</td></tr>')
-        out.append(f'<details id="checks-{e(name)}"{" open" if worst < 100 else ""}><summary>{e(name)} · '
-                   f'{e(c.titles.get(name, ""))} <small>({len(stats)} {e(word("checks_count", lang))})</small></summary>'
+            rows.append(f'<tr><td>{e(entry["title"])}{tag}</td>{rate_cell(entry["counts"]["p"], entry["n"])}'
+                        f'<td>{bar(entry["counts"], entry["n"])}</td></tr>')
+        weak = sum(1 for s in stats.values() if s["counts"]["p"] < s["n"])
+        out.append(f'<details class="group" id="checks-{e(name)}"><summary><span class="name">{e(name)}</span> '
+                   f'<span class="title">{e(c.titles.get(name, ""))}</span>'
+                   f'<span class="rate"><b>{100 * passed / handed if handed else 0:.0f}%</b> <small>({passed}/{handed})</small>'
+                   f'</span><small class="count">{e(counted(len(stats), "checks_count", lang))} · '
+                   f'{e(counted(weak, "below_all", lang))}</small></summary>'
                    f'<table class="rates"><thead><tr><th>{e(word("check", lang))}</th><th class="num">{e(word("pass_rate", lang))}</th>'
                    f'<th>{e(word("result", lang))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>')
     return "".join(out)
@@ -207,7 +240,7 @@ def section_mistakes(c: ClassData, limit: int = 15) -> str:
     out.append('<ol class="mistakes">')
     for key in ranked:
         checks = ", ".join(t for t, _ in where[key].most_common(3))
-        out.append(f'<li><span class="count" title="{len(who[key])} {e(word("mistake_students", lang))}">{len(who[key])}</span>'
+        out.append(f'<li><span class="count" title="{e(counted(len(who[key]), "mistake_students", lang))}">{len(who[key])}</span>'
                    f'<div><span class="badge st failing">{e(key[0])}</span> <small>{e(checks)}</small>'
                    f'<div>{e(texts[key])}</div>{_who(c, who[key])}</div></li>')
     out.append("</ol>")
@@ -266,6 +299,8 @@ def section_timing(c: ClassData) -> str:
 
 
 def section_students(c: ClassData) -> str:
+    from grader.batch import _note  # the Note column shows what grades.csv's note has (each item's problem too)
+
     lang = c.lang
     head = [f'<th data-type="text">{e(word("student", lang))}</th>', f'<th class="num" data-type="num">{e(word("score", lang))}</th>',
             '<th class="num" data-type="num">%</th>']
@@ -284,10 +319,13 @@ def section_students(c: ClassData) -> str:
             css = verdict or names[kind]
             value = float(info.get("score") or 0)
             shown = f"{value:g}" if info and kind != "n" else "—"
-            cells.append(f'<td class="cell st {e(css)}" data-sort="{value}" title="{e(name)}: {e(word(css if css in ("timeout", "memory", "crashed") else names[kind], lang))}">{e(shown)}</td>')
+            adjusted = adjusted_note(info, lang)  # an adjusted score: marked *, its reason in the tooltip
+            shown, css = (shown + "*", css + " adjusted") if adjusted else (shown, css)
+            cells.append(f'<td class="cell st {e(css)}" data-sort="{value}" title="{e(name)}: {e(adjusted or word(css if css in ("timeout", "memory", "crashed") else names[kind], lang))}">{e(shown)}</td>')
         seconds = float(data.get("execution_time") or 0)
-        note = str(data.get("error") or data.get("problem") or "")[:120]
-        cells += [f'<td class="num" data-sort="{seconds:.3f}">{seconds:.1f}</td>', f"<td><small>{e(note)}</small></td>"]
+        note = _note(data, c.exercises)
+        note = note if len(note) <= 200 else note[:199] + "…"
+        cells += [f'<td class="num" data-sort="{seconds:.3f}">{seconds:.1f}</td>', f"<td><small>{e(note)}</small>{c.marks.get(student, '')}</td>"]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (f'<h2 id="students">{e(word("table", lang))}</h2><p class="muted">{e(word("table_note", lang))}</p>'
             f'<div class="wrap"><table class="sortable" id="student-table"><thead><tr>{"".join(head)}</tr></thead>'
@@ -307,31 +345,40 @@ def class_page(c: ClassData) -> str:
                   (f"{max(scores):g} · {min(scores):g}", f'{word("highest", lang)} · {word("lowest", lang)}'),
                   (str(all_passed), word("all_passed", lang)), (str(failures), word("grading_failures", lang))]
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    quizzes = sum(1 for name in c.exercises if re.match(r"q\d", name))
     body = [f'<h1>{e(word("class_report", lang))}</h1><p class="sub">{e(word("generated", lang))} {e(stamp)}'
-            f' · {len(c.students)} {e(word("students_count", lang))} · {len(c.exercises)} {e(word("exercises_count", lang))}</p>',
+            f' · {e(counted(len(c.students), "students_count", lang))} · {e(counted(len(c.exercises) - quizzes, "exercises_count", lang))}'
+            + (f' · {e(counted(quizzes, "quizzes_count", lang))}' if quizzes else "") + "</p>",
             '<nav class="toc">' + "".join(f'<a href="#{k}">{e(word(w, lang))}</a>' for k, w in (
-                ("distribution", "score_distribution"), ("exercises", "per_exercise"), ("checks", "per_check"),
-                ("mistakes", "mistakes"), ("verdicts", "verdicts"), ("timing", "timing"), ("students", "table"))) + "</nav>",
+                ("distribution", "score_distribution"), ("exercises", "per_exercise"), ("students", "table"),
+                ("checks", "per_check"), ("mistakes", "mistakes"), ("verdicts", "verdicts"), ("timing", "timing"))) + "</nav>",
             '<div class="cards">' + "".join(f'<div class="card"><b>{e(v)}</b><span>{e(k)}</span></div>' for v, k in cards) + "</div>"]
     if c.left_out:
         body.append(f'<div class="callout problem"><b>{e(word("unsigned", lang))}</b>{e(", ".join(c.left_out[:50]))}</div>')
     if not c.students:
         body.append(f'<p class="muted">{e(word("no_data", lang))}</p>')
         return page(word("class_report", lang), lang, "\n".join(body))
-    body += [f'<h2 id="distribution">{e(word("score_distribution", lang))}</h2><div class="panel">{histogram_svg(percents, lang)}</div>',
-             section_exercises(c), section_checks(c), section_mistakes(c), section_verdicts(c), section_timing(c),
-             section_students(c)]
+    body += [f'<h2 id="distribution">{e(word("score_distribution", lang))}</h2><div class="panel">{histogram_html(percents, lang)}{histogram_legend(percents, lang)}</div>',
+             section_exercises(c), *c.sections, section_students(c), section_checks(c), section_mistakes(c),
+             section_verdicts(c), section_timing(c)]
     return page(word("class_report", lang), lang, "\n".join(body))
 
 
-def write_report(results: Path, lang: str, order: list[str] | None = None) -> Path:
-    """Write ``report.html`` and one page per student under ``results``; returns the report's path."""
+def write_report(results: Path, lang: str, order: list[str] | None = None, similarity_threshold: float | None = None) -> Path:
+    """Write ``report.html`` and one page per student under ``results``; returns the report's path.
+
+    Adjustments (RESULTS/adjustments.toml) are applied; similar submissions are compared (grader/classroom/)."""
+    from grader.classroom import views
     from grader.report.json_result import write_atomic
 
     left_out: list[str] = []
-    students = load_results(results, batch_key(results), left_out)
+    key = batch_key(results)
+    extras = views.adjusted(results, load_results(results, key, left_out), key, lang)
+    students = extras.students
     data = ClassData.build(students, lang, order)
     data.left_out = left_out
+    section, data.marks = views.similarity_section(results, key, students, data.pages, lang, similarity_threshold)
+    data.sections = [views.adjustments_section(extras, lang), section]
     folder = results / "students"
     folder.mkdir(parents=True, exist_ok=True)
     for student, result in students.items():

@@ -1,4 +1,4 @@
-"""The class report's charts: inline SVG (score histogram, grading times) and the stacked pass-rate bars."""
+"""The class report's charts: the score histogram (HTML bars), grading times (inline SVG), stacked pass-rate bars."""
 
 from __future__ import annotations
 
@@ -10,37 +10,35 @@ from grader.report.html_style import e, word
 SEGMENTS = (("p", "passed"), ("f", "failing"), ("t", "not_attempted"), ("s", "crashed"), ("n", "not_submitted"))
 
 
-def histogram_svg(percents: list[float], lang: str, width: int = 1080, height: int = 250) -> str:
+def histogram_html(percents: list[float], lang: str) -> str:
+    """The score distribution as HTML bars (ten bins of 10 points), readable at any width: a phone shrinks no text."""
     bins = [0] * 10
     for p in percents:
         bins[min(9, max(0, int(p // 10)))] += 1
     top = max(bins) or 1
-    left, bottom, pad = 40, 36, 16
-    w, h = width - left - pad, height - bottom - pad
-    bw = w / 10
-    parts = [f'<svg class="chart wide" id="histogram" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{e(word("score_distribution", lang))}</title>']
-    for k in range(0, top + 1, max(1, -(-top // 4))):
-        y = pad + h - k / top * h
-        parts.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{k}</text>')
+    columns = []
     for i, count in enumerate(bins):
-        x, bh = left + i * bw, count / top * h
-        colour = "#dc2626" if i < 5 else "#f59e0b" if i < 7 else "#16a34a"
+        css = "low" if i < 5 else "mid" if i < 7 else "high"
         label = f"{i * 10}–{100 if i == 9 else i * 10 + 9}%"
-        parts.append(f'<rect class="bin" x="{x + 3:.1f}" y="{pad + h - bh:.1f}" width="{bw - 6:.1f}" height="{bh:.1f}" '
-                     f'rx="3" fill="{colour}"><title>{e(label)}: {count}</title></rect>')
-        if count:
-            parts.append(f'<text x="{x + bw / 2:.1f}" y="{pad + h - bh - 4:.1f}" text-anchor="middle" class="lbl">{count}</text>')
-        parts.append(f'<text x="{x + bw / 2:.1f}" y="{pad + h + 16}" text-anchor="middle" class="tick">{i * 10}</text>')
+        columns.append(f'<div class="hcol" title="{e(label)}: {count}"><span class="hn">{count or ""}</span>'
+                       f'<i class="{css}" style="height:calc((100% - 18px) * {count / top:.3f})"></i>'
+                       f'<span class="ht">{i * 10}</span></div>')
     if percents:
-        for value, name, dash in ((statistics.fmean(percents), word("mean", lang), "5 4"),
-                                  (statistics.median(percents), word("median", lang), "2 3")):
-            x = left + value / 100 * w
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{pad}" y2="{pad + h}" stroke="#1f2937" '
-                         f'stroke-dasharray="{dash}"><title>{e(name)} {value:.1f}%</title></line>')
-    parts.append(f'<text x="{left + w / 2:.1f}" y="{height - 4}" text-anchor="middle" class="axis">%</text></svg>')
-    return "".join(parts)
+        for value, key in ((statistics.fmean(percents), "mean"), (statistics.median(percents), "median")):
+            columns.append(f'<b class="hline {key}" style="left:{min(100.0, max(0.0, value)):.2f}%" '
+                           f'title="{e(word(key, lang))} {value:.1f}%"></b>')
+    return (f'<figure class="hist" id="histogram" role="img" aria-label="{e(word("score_distribution", lang))}">'
+            f'<div class="hbars">{"".join(columns)}</div><figcaption>{e(word("hist_axis", lang))}</figcaption></figure>')
+
+
+def histogram_legend(percents: list[float], lang: str) -> str:
+    """What the histogram's colours and dashed lines mean, with the mean and median themselves."""
+    items = [f'<span><i style="background:{colour}"></i>{e(word(key, lang))}</span>'
+             for colour, key in (("#dc2626", "bins_low"), ("#f59e0b", "bins_mid"), ("#16a34a", "bins_high"))]
+    if percents:
+        for value, key in ((statistics.fmean(percents), "mean"), (statistics.median(percents), "median")):
+            items.append(f'<span><em class="hkey {key}"></em>{e(word(key, lang))} <b>{value:.1f}%</b></span>')
+    return f'<div class="keys legend-hist">{"".join(items)}</div>'
 
 
 def timing_svg(times: list[tuple[str, float]], lang: str, width: int = 1080, height: int = 190) -> str:

@@ -7,12 +7,14 @@ escaped, and hidden checks never show an expected value (a hidden check's table 
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+from grader.classroom.views import adjusted_note
 from grader.feedback import Series
 from grader.i18n import Msg, tr
 from grader.report.curves import Curve, svg_chart
-from grader.report.html_style import e, page, word
+from grader.report.html_style import counted, e, page, word
 from grader.results import Status
 
 CHECK_STATUSES = frozenset((Status.PASSED, Status.FAILED, Status.NOT_ATTEMPTED))
@@ -21,7 +23,13 @@ CHECK_STATUSES = frozenset((Status.PASSED, Status.FAILED, Status.NOT_ATTEMPTED))
 def safe_name(student: str) -> str:
     """A file name for a student id (letters, digits, Hangul, ``._-`` kept; anything else becomes ``_``)."""
     name = re.sub(r"[^\w.\-]", "_", student, flags=re.UNICODE).strip(".") or "student"
-    return name[:120]
+    if name == student and len(name.encode("utf-8")) <= 100:
+        return name
+    # changed or long: its first characters (at most 100 bytes: Hangul takes 3 each) and a hash of the whole id,
+    # so distinct ids get distinct pages and no file name passes the file system's 255 bytes
+    while len(name.encode("utf-8")) > 100:
+        name = name[:-1]
+    return f"{name}~{hashlib.sha256(student.encode('utf-8', 'replace')).hexdigest()[:12]}"
 
 
 def exercise_tests(data: dict, exercise: str) -> list[dict]:
@@ -119,14 +127,18 @@ def render_check(test: dict, lang: str) -> str:
             parts.append(f'<p class="{css}">{e(feedback["message"])}</p>')
         elif status == "not_attempted":
             parts.append(f'<p class="msg">{e(tr(status.label, lang))}</p>')
-        parts += [render_detail(d, lang, hidden) for d in feedback.get("details") or [] if isinstance(d, dict)]
+        shown = [render_detail(d, lang, hidden) for d in feedback.get("details") or [] if isinstance(d, dict)]
+        if shown and status == "passed":  # a passed check's charts and tables stay a click away
+            shown = [f'<details class="more"><summary>{e(word("show_details", lang))}</summary>{"".join(shown)}</details>']
+        parts += shown
     elif test.get("output"):  # a file from before the structured feedback: its text as it is
         parts.append(f'<pre class="output">{e(test["output"])}</pre>')
     return (f'<tr class="{e(status)}"><td class="mark">{e(status.mark)}</td>'
             f'<td class="title">{title}</td><td class="pts">{e(points)}</td><td>{"".join(parts)}</td></tr>')
 
 
-def render_exercise(name: str, info: dict, tests: list[dict], lang: str) -> str:
+def render_exercise(name: str, info: dict, tests: list[dict], lang: str, folded: bool = False) -> str:
+    """One item as a card; ``folded`` (a passed item) shows only its header until opened."""
     status = str(info.get("status") or "failing")
     titles = info.get("title") or {}
     title = (titles.get(lang) or titles.get("en") or "") if isinstance(titles, dict) else str(titles)
@@ -138,10 +150,13 @@ def render_exercise(name: str, info: dict, tests: list[dict], lang: str) -> str:
                 f'{" · " + e(title) if title else ""}</h3><span><span class="badge st not_submitted">'
                 f'{e(word("not_submitted", lang))}</span> <span class="score">{e(score)}</span></span></header>'
                 f'<p class="muted">{e(message)}</p></section>')
-    out = [f'<section class="exercise {e(badge_kind)}" id="{e(name)}"><header>'
-           f'<h3>{e(name)}{" · " + e(title) if title else ""}</h3>'
-           f'<span><span class="badge st {e(badge_kind)}">{e(word(badge_kind, lang))}</span> '
-           f'<span class="score">{e(score)}</span></span></header>']
+    header = (f'<header><h3>{e(name)}{" · " + e(title) if title else ""}</h3>'
+              f'<span><span class="badge st {e(badge_kind)}">{e(word(badge_kind, lang))}</span> '
+              f'<span class="score">{e(score)}</span></span></header>')
+    out = [f'<details class="exercise fold {e(badge_kind)}" id="{e(name)}"><summary>{header}</summary>' if folded
+           else f'<section class="exercise {e(badge_kind)}" id="{e(name)}">{header}']
+    if adjusted_note(info, lang):  # the instructor changed this grade (grade adjust): the new score and why
+        out.append(f'<div class="callout hint adjusted"><b>{e(word("score", lang))}</b>{e(adjusted_note(info, lang))}</div>')
     if info.get("problem"):
         details = "".join(render_detail(d, lang, False) for d in info.get("problem_details") or [] if isinstance(d, dict))
         out.append(f'<div class="callout problem"><b>{e(word("problem", lang))}</b>{e(info["problem"])}{details}</div>')
@@ -152,21 +167,38 @@ def render_exercise(name: str, info: dict, tests: list[dict], lang: str) -> str:
         out += [render_check(t, lang) for t in tests]
         out.append("</tbody></table>")
     if status != "passed":
+        # only a failed check's own hint (the exercise's progressive hints are `grade hint`'s, one at a time)
         hint = next((str((t.get("feedback") or {}).get("hint") or "") for t in tests
-                     if test_status(t) == "failed" and (t.get("feedback") or {}).get("hint")), "") or info.get("hint", "")
+                     if test_status(t) == "failed" and (t.get("feedback") or {}).get("hint")), "")
         if hint and status != "not_attempted":
             out.append(f'<div class="callout hint"><b>{e(word("hint", lang))}</b>{e(hint)}</div>')
     if info.get("output"):
         dropped = int(info.get("output_dropped") or 0)
-        more = f'\n… {dropped} {word("truncated", lang)}' if dropped else ""
+        more = f'\n… {counted(dropped, "truncated", lang)}' if dropped else ""
         out.append(f'<p class="muted">{e(word("output", lang))}</p><pre class="output">{e(str(info["output"]).rstrip() + more)}</pre>')
-    meta = [f'{word("time", lang)} {float(info.get("seconds") or 0):.2f} {word("seconds", lang)}']
+    seconds = f'{float(info.get("seconds") or 0):.2f}'
+    meta = [f'{word("time", lang)} {counted(seconds, "seconds", lang)}']
     if info.get("device") not in (None, "", "-"):
         meta.append(f'{word("device", lang)} {info["device"]}')
     if info.get("hidden_run") is False:
         meta.append(word("hidden_not_run", lang))
-    out.append(f'<p class="muted"><small>{e(" · ".join(meta))}</small></p></section>')
+    out.append(f'<p class="muted"><small>{e(" · ".join(meta))}</small></p>{"</details>" if folded else "</section>"}')
     return "".join(out)
+
+
+def _short_list(names: list[str], exercises: dict, lang: str, key: str, anchor: str) -> str:
+    """Items with nothing to read (not handed in, not started): one line each in one card, not a card each."""
+    items = []
+    for name in names:
+        info = exercises[name]
+        titles = info.get("title") if isinstance(info.get("title"), dict) else {}
+        title = titles.get(lang) or titles.get("en") or ""
+        items.append(f'<li id="{e(name)}"><b>{e(name)}</b> {e(title)} '
+                     f'<small>({float(info.get("score") or 0):g} / {float(info.get("max_score") or 0):g})</small>'
+                     f' <small>{e(adjusted_note(info, lang))}</small></li>')
+    css = "not_submitted" if key == "not_submitted" else "not_attempted short"
+    return (f'<section class="exercise {css}" id="{anchor}"><header><h3>{e(word(key, lang))} ({len(names)})</h3></header>'
+            f'<ul class="short">{"".join(items)}</ul></section>')
 
 
 def student_page(student: str, data: dict, lang: str | None = None) -> str:
@@ -190,18 +222,16 @@ def student_page(student: str, data: dict, lang: str | None = None) -> str:
             body.append(f'<a class="st {e(kind)}" href="#{e(name)}">{e(name.split("_")[0])} '
                         f'{float(info.get("score") or 0):g}/{float(info.get("max_score") or 0):g}</a>')
         body.append("</nav>")
-    missing = [name for name, info in exercises.items() if isinstance(info, dict) and info.get("verdict") == "not_submitted"]
-    for name, info in exercises.items():
-        if name not in missing:
-            body.append(render_exercise(name, info if isinstance(info, dict) else {}, exercise_tests(data, name), lang))
-    if missing:  # one short list at the end, not a card per file that is not there
-        items = []
-        for name in missing:
-            info = exercises[name]
-            titles = info.get("title") if isinstance(info.get("title"), dict) else {}
-            title = titles.get(lang) or titles.get("en") or ""
-            items.append(f'<li id="{e(name)}"><b>{e(name)}</b> {e(title)} <small>(0 / {float(info.get("max_score") or 0):g})</small></li>')
-        body.append(f'<section class="exercise not_submitted" id="not-submitted"><header><h3>{e(word("not_submitted", lang))}'
-                    f' ({len(missing)})</h3></header><ul>{"".join(items)}</ul></section>')
+    items = {name: info for name, info in exercises.items() if isinstance(info, dict)}
+    missing = [name for name, info in items.items() if info.get("verdict") == "not_submitted"]
+    untouched = [name for name, info in items.items() if name not in missing and not info.get("problem")
+                 and info.get("verdict") not in ("timeout", "memory", "crashed") and info.get("status") == "not_attempted"]
+    for name, info in items.items():  # what to work on stays open; a passed item folds to its header
+        if name not in missing and name not in untouched:
+            body.append(render_exercise(name, info, exercise_tests(data, name), lang, folded=info.get("status") == "passed"))
+    if untouched:  # one short list each at the end, not a card per file that was not started or is not there
+        body.append(_short_list(untouched, items, lang, "not_started", "not-started"))
+    if missing:
+        body.append(_short_list(missing, items, lang, "not_submitted", "not-submitted"))
     body.append(f'<p class="foot">{e(data.get("device", ""))}</p>')
     return page(f"{word('feedback', lang)} · {student}", lang, "\n".join(body))

@@ -7,6 +7,7 @@ import hashlib
 from html import escape
 
 from grader.i18n import tr
+from grader.report.safe_text import visible
 from grader.results import Status
 
 STATUSES = frozenset(Status)
@@ -21,17 +22,17 @@ CSS = """
   --none:#6b7280; --none-bg:#f3f4f6; --sys:#7c3aed; --sys-bg:#ede9fe; --accent:#2563eb; }
 * { box-sizing: border-box; }
 html { font-family: FONTS; color: var(--ink); background: var(--bg); line-height: 1.55; font-size: 15px; }
-body { margin: 0; padding: 28px 32px 64px; max-width: 1180px; margin-inline: auto; word-break: keep-all;
+body { margin: 0; padding: 24px 28px 64px; max-width: 1400px; margin-inline: auto; word-break: keep-all;
   overflow-wrap: anywhere; }
 h1 { font-size: 1.7rem; margin: 0 0 4px; letter-spacing: -0.01em; }
-h2 { font-size: 1.2rem; margin: 36px 0 12px; padding-bottom: 6px; border-bottom: 2px solid var(--line); }
+h2 { font-size: 1.2rem; margin: 30px 0 12px; padding-bottom: 6px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 0; }
 a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
 .muted, small { color: var(--muted); }
 .sub { color: var(--muted); margin: 0 0 20px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 16px 0; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; }
-.card b { display: block; font-size: 1.5rem; font-variant-numeric: tabular-nums; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 14px 0; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 8px 16px; }
+.card b { display: block; font-size: 1.35rem; font-variant-numeric: tabular-nums; }
 .card span { color: var(--muted); font-size: 0.85rem; }
 .panel { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 16px 20px; margin: 14px 0; }
 table { border-collapse: collapse; width: 100%; background: var(--card); font-variant-numeric: tabular-nums; }
@@ -52,10 +53,40 @@ table.sortable th[aria-sort=descending]::after { content: " ▼"; color: var(--a
 .st.not_submitted { color: var(--none); background: var(--none-bg); }
 .st.timeout, .st.memory, .st.crashed, .st.error { color: var(--sys); background: var(--sys-bg); }
 td.cell { text-align: center; font-weight: 600; border-left: 2px solid #fff; min-width: 44px; }
-#student-table th, #student-table td { white-space: nowrap; padding: 6px 8px; }
-#student-table td:last-child { white-space: normal; min-width: 220px; }
+#student-table { font-size: 0.85rem; }
+#student-table th, #student-table td { white-space: nowrap; padding: 5px 6px; }
+#student-table td.cell { min-width: 32px; }
+#student-table th:not([aria-sort])::after { content: ""; } #student-table th:not([aria-sort]):hover::after { content: " ↕"; }
+#student-table td:last-child { white-space: normal; min-width: 150px; max-width: 300px; }
+#student-table tr > :first-child { position: sticky; left: 0; z-index: 1; background: var(--card);
+  box-shadow: 1px 0 0 var(--line); max-width: 160px; overflow: hidden; text-overflow: ellipsis; }
+#student-table thead tr > :first-child { z-index: 2; background: #f9fafb; }
 #exercise-table td:first-child { white-space: nowrap; }
-table.rates td:nth-child(2) { width: 140px; } table.rates td:nth-child(3) { width: 300px; }
+table.rates td:nth-child(2) { width: 150px; } table.rates td:nth-child(3) { width: 300px; }
+details.group { background: var(--card); border: 1px solid var(--line); border-radius: 8px; margin: 6px 0; }
+details.group > summary { display: grid; grid-template-columns: 1.2em minmax(150px, 210px) 1fr 130px auto; gap: 10px;
+  align-items: baseline; padding: 7px 12px; list-style: none; font-weight: 400; }
+details.group > summary::-webkit-details-marker { display: none; }
+details.group > summary::before { content: "▸"; color: var(--muted); }
+details.group[open] > summary::before { content: "▾"; }
+details.group > summary .name { font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; } details.group > summary .rate { text-align: right; white-space: nowrap; }
+details.group > summary .title { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+details.group table { border-top: 1px solid var(--line); }
+figure.hist { margin: 0; }
+.hbars { position: relative; display: grid; grid-template-columns: repeat(10, 1fr); gap: 6px; height: 150px;
+  align-items: end; border-bottom: 1px solid #cbd5e1; margin: 4px 0 24px; }
+.hcol { position: relative; height: 100%; display: flex; flex-direction: column; justify-content: flex-end; }
+.hcol i { display: block; border-radius: 3px 3px 0 0; } .hcol i.low { background: #dc2626; }
+.hcol i.mid { background: #f59e0b; } .hcol i.high { background: #16a34a; }
+.hn { text-align: center; font-size: 0.8rem; font-weight: 600; color: #334155; line-height: 18px; height: 18px; }
+.ht { position: absolute; top: 100%; left: 0; right: 0; text-align: center; font-size: 0.75rem; color: #64748b;
+  padding-top: 3px; }
+.hline { position: absolute; top: 0; bottom: 0; width: 0; border-left: 2px dashed #1f2937; }
+.hline.median { border-left-style: dotted; }
+figure.hist figcaption { text-align: center; font-size: 0.8rem; color: #64748b; }
+em.hkey { display: inline-block; width: 22px; height: 0; border-top: 2px dashed #1f2937; vertical-align: middle;
+  margin-right: 6px; } em.hkey.median { border-top-style: dotted; }
+.legend-hist { margin: 8px 0 0; }
 .bar { display: flex; height: 12px; border-radius: 6px; overflow: hidden; background: var(--none-bg); min-width: 160px; }
 .bar i { display: block; height: 100%; }
 .bar .p { background: var(--pass); } .bar .f { background: var(--fail); } .bar .t { background: var(--todo); }
@@ -83,6 +114,15 @@ figure.curve { margin: 10px 0; } figure.curve figcaption { font-weight: 600; fon
 .exercise.not_submitted { border-left-color: #cbd5e1; padding: 10px 20px; }
 .exercise.not_submitted h3 { color: var(--muted); }
 .exercise.timeout, .exercise.memory, .exercise.crashed { border-left-color: var(--sys); }
+details.exercise.fold > summary { list-style: none; cursor: pointer; }
+details.exercise.fold > summary::-webkit-details-marker { display: none; }
+details.exercise.fold > summary h3::before { content: "▸ "; color: var(--muted); }
+details.exercise.fold[open] > summary h3::before { content: "▾ "; }
+details.exercise.fold:not([open]) { padding-block: 9px; margin: 8px 0; }
+details.more > summary { font-weight: 400; font-size: 0.85rem; color: var(--accent); padding: 0; }
+#not-started h3::first-letter, #not-submitted h3::first-letter { text-transform: uppercase; }
+ul.short { margin: 6px 0 0; padding-left: 20px; columns: 2 320px; } ul.short li { break-inside: avoid; }
+.exercise.short { border-left-color: var(--todo); padding: 10px 20px; }
 .exercise header { display: flex; justify-content: space-between; gap: 12px; align-items: baseline; flex-wrap: wrap; }
 .score { font-weight: 700; font-size: 1.05rem; white-space: nowrap; }
 .checks td.mark { width: 28px; font-weight: 700; font-size: 1.05rem; }
@@ -109,6 +149,20 @@ h3.sub2 { margin: 16px 0 6px; }
 .foot { margin-top: 40px; color: var(--muted); font-size: 0.85rem; }
 nav.toc { display: flex; flex-wrap: wrap; gap: 8px; margin: 10px 0 0; }
 nav.toc a { padding: 2px 10px; border-radius: 999px; font-size: 0.85rem; font-weight: 600; }
+@media (max-width: 640px) {
+  html { font-size: 14px; } body { padding: 14px 12px 48px; } h1 { font-size: 1.35rem; } h2 { margin-top: 26px; }
+  .cards { grid-template-columns: repeat(2, 1fr); gap: 8px; } .card { padding: 8px 12px; } .card b { font-size: 1.2rem; }
+  nav.toc { flex-wrap: nowrap; overflow-x: auto; } nav.toc a { padding: 2px 6px; white-space: nowrap; }
+  .hbars { gap: 3px; height: 130px; }
+  #exercise-table td:nth-child(2), #exercise-table th:nth-child(2), #exercise-table td:nth-child(6),
+  #exercise-table th:nth-child(6) { display: none; }
+  .bar { min-width: 70px; }
+  details.group > summary { grid-template-columns: 1em 1fr auto; } details.group > summary .title,
+  details.group > summary .count { display: none; }
+  table.rates td:nth-child(3), table.rates th:nth-child(3) { display: none; }
+  .legend-hist { margin-left: 0; }
+  .exercise { padding: 12px 12px; } .checks td.title { width: auto; }
+}
 @media print { body { padding: 0; background: #fff; } .wrap { overflow: visible; } th { position: static; } }
 """.replace("MONO", MONO).replace("FONTS", FONTS)
 
@@ -215,6 +269,21 @@ WORDS = {
     "seconds": ("초", "s"),
     "count": ("학생 수", "Students"),
     "no_data": ("결과 파일이 없습니다.", "No result files."),
+    "rate_note": ("통과율 = 통과한 학생 ÷ 그 문제를 제출한 학생(미제출은 빼고, 손대지 않은 스텁·시간 초과·비정상 종료는 "
+                  "통과 못 함으로 셈). 문제와 그 검사들이 같은 정의를 씁니다.",
+                  "Pass rate = students who passed ÷ students who handed the item in (not submitted left out; an "
+                  "untouched stub, a timeout or a crash counts as not passed). Items and their checks use the same rule."),
+    "checks_note": ("문제마다 한 줄, 통과율이 낮은 문제부터. 줄을 누르면 검사별 통과율이 (낮은 것부터) 펼쳐집니다.",
+                    "One line per item, the lowest pass rate first; open a line for its checks, the lowest first."),
+    "below_all": ("개가 100% 미만", "below 100%"),
+    "quizzes_count": ("개 퀴즈", "quizzes"),
+    "hist_axis": ("점수(%): 막대 40은 40–49%", "Score (%): the bar at 40 holds 40–49%"),
+    "bins_low": ("50% 미만", "under 50%"),
+    "bins_mid": ("50–69%", "50–69%"),
+    "bins_high": ("70% 이상", "70% and over"),
+    "show_details": ("자세히 보기", "Show details"),
+    "not_started": ("시작하지 않은 문제", "Not started"),
+    "passed_items": ("통과한 문제", "Passed"),
     "unsigned": ("이 채점(batch)이 서명하지 않은 결과 파일은 뺐습니다", "Result files this batch did not sign were left out"),
 }
 
@@ -231,9 +300,26 @@ def word(key: str, lang: str) -> str:
     return ko if lang == "ko" else en
 
 
+#: A number with its counter: Korean writes the counter right after the number (6명, 0.1초) and a noun before it
+#: (문제 20개, 검사 9개); English puts a space between.
+COUNTED = {
+    "students_count": ("{n}명", "{n} students"), "mistake_students": ("{n}명", "{n} students"),
+    "exercises_count": ("문제 {n}개", "{n} exercises"), "quizzes_count": ("퀴즈 {n}개", "{n} quizzes"),
+    "checks_count": ("검사 {n}개", "{n} checks"), "seconds": ("{n}초", "{n} s"),
+    "truncated": ("{n}바이트 생략", "{n} bytes left out"), "below_all": ("{n}개는 전원 통과 아님", "{n} not passed by everyone"),
+}
+
+
+def counted(n: object, key: str, lang: str) -> str:
+    """``6명`` / ``6 students``, ``검사 9개`` / ``9 checks``: a number with its counter, written as each language
+    writes it."""
+    ko, en = COUNTED[key]
+    return (ko if lang == "ko" else en).format(n=n)
+
+
 def e(text: object) -> str:
-    """Escape any text for HTML content and attributes."""
-    return escape("" if text is None else str(text), quote=True)
+    """Escape any text for HTML content and attributes; control characters are drawn (``␛``), never written raw."""
+    return escape(visible(text), quote=True)
 
 
 def page(title: str, lang: str, body: str, description: str = "") -> str:

@@ -10,7 +10,10 @@ from typing import Any
 
 
 def dumps(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    """Readable JSON (Hangul as is) in which no control character is written raw (C0 by json, DEL/C1/bidi here)."""
+    from grader.report.safe_text import json_safe
+
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -1,9 +1,10 @@
-"""JUnit XML: one testsuite per exercise, one testcase per check, failures with their message."""
+"""JUnit XML: one testsuite per exercise, one testcase per check, failures with their message; always well-formed."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from grader.report.safe_text import xml_text
 from grader.results import AssignmentResult
 from grader.i18n import tr
 
@@ -33,5 +34,9 @@ def to_junit(result: AssignmentResult) -> str:
         failures += failed
     root.set("tests", str(total))
     root.set("failures", str(failures))
+    for element in root.iter():  # a student's text may hold characters XML cannot (0x01, 0x0b, ESC): shown, not written
+        element.attrib.update({key: xml_text(value) for key, value in element.attrib.items()})
+        if element.text:
+            element.text = xml_text(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

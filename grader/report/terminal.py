@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shlex
 import threading
 from typing import Any
 
@@ -16,21 +17,23 @@ from rich.text import Text
 from grader.feedback import Advice, Code, Detail, Explanation, LayerDiff, NumTable, Series, detail_text
 from grader.i18n import Msg, register, tr
 from grader.judge import Reporter
+from grader.report.safe_text import visible
 from grader.results import CheckResult, ExerciseResult
 
 # this module's messages, in Korean and English (grader.i18n keeps the shared ones)
 register({
     "run_with_seed": {"ko": "같은 입력으로 다시: --seed {seed}", "en": "Same inputs again: --seed {seed}"},
+    "seconds_short": {"ko": "{s}초", "en": "{s} s"},  # Korean writes the counter right after the number
     "next_hint": {
         "ko": "막히면 `grade hint {id}`: 실행할 때마다 힌트를 하나씩 더 보여 줍니다(모두 {n}개).",
         "en": "Stuck? `grade hint {id}` shows one more hint each time ({n} in all).",
     },
     "next_hint_of": {
-        "ko": "막히면 `grade hint {id}`: 힌트 {i}/{n}을 보여 줍니다(실행할 때마다 하나씩).",
+        "ko": "막히면 `grade hint {id}`: 힌트 {i}/{n}(을) 보여 줍니다(실행할 때마다 하나씩).",
         "en": "Stuck? `grade hint {id}` shows hint {i} of {n} (one more each time).",
     },
     "hints_all_seen": {
-        "ko": "힌트 {n}개를 모두 보았습니다. `grade hint {id}`로 다시 볼 수 있습니다.",
+        "ko": "힌트 {n}개를 모두 보았습니다. `grade hint {id}`(으)로 다시 볼 수 있습니다.",
         "en": "You have seen all {n} {n|hint|hints}; `grade hint {id}` shows {n|it|them} again.",
     },
     "nb_next_hint": {
@@ -42,16 +45,16 @@ register({
         "en": "Same inputs again: check(\"{id}\", seed={seed})",
     },
     "start_here": {
-        "ko": "아직 시작하지 않았습니다. {statement} 파일을 읽고 {file} 파일의 # [[YOUR CODE]] 부분을 채운 뒤 다시 채점하세요: `grade {id}`",
-        "en": "Not started yet: read {statement}, fill in the # [[YOUR CODE]] parts of {file}, then run `grade {id}` again.",
+        "ko": "아직 시작하지 않았습니다. {statement} 파일을 읽고 {file} 파일의 # [[YOUR CODE]] 부분을 채운 뒤 다시 채점하세요: `{command}`",
+        "en": "Not started yet: read {statement}, fill in the # [[YOUR CODE]] parts of {file}, then run `{command}` again.",
     },
     "nb_start_here": {
         "ko": "아직 시작하지 않았습니다. 위의 설명을 읽고 답안 셀의 # [[YOUR CODE]] 부분을 채운 뒤, 저장하고 다시 채점하세요: check(\"{id}\")",
         "en": "Not started yet: read the statement above, fill in the # [[YOUR CODE]] parts of the answer cell, save, then run check(\"{id}\") again.",
     },
     "fix_load_first": {
-        "ko": "위에 표시한 문제를 고치고 저장한 뒤 다시 채점하세요: `grade {id}`. 파일을 불러올 수 있어야 검사가 실행됩니다.",
-        "en": "Fix the problem shown above, save, and run `grade {id}` again: the checks run once the file loads.",
+        "ko": "위에 표시한 문제를 고치고 저장한 뒤 다시 채점하세요: `{command}`. 파일을 불러올 수 있어야 검사가 실행됩니다.",
+        "en": "Fix the problem shown above, save, and run `{command}` again: the checks run once the file loads.",
     },
     "nb_fix_load_first": {
         "ko": "위에 표시한 문제를 고치고 저장한 뒤 다시 채점하세요: check(\"{id}\"). 답안을 불러올 수 있어야 검사가 실행됩니다.",
@@ -66,27 +69,28 @@ def detail_renderable(detail: Detail, lang: str) -> Any:
     if isinstance(detail, (NumTable, LayerDiff)):
         header, body = detail.cells(lang)
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
-        for column in header:
-            table.add_column(column, overflow="fold")
+        for i, column in enumerate(header):  # wide enough for its longest number: -6.111e-10 never splits in two
+            longest = max((len(word) for row in body for word in str(row[i] if i < len(row) else "").split()), default=0)
+            table.add_column(column, overflow="fold", min_width=min(longest, 24) or None)
         for row in body:
             style = None
             if isinstance(detail, LayerDiff):
                 style = "green" if row[-1] == "✓" else "red"
-            table.add_row(*(Text(str(cell)) for cell in row), style=style)  # Text: "[nan]" is not markup
+            table.add_row(*(Text(visible(cell)) for cell in row), style=style)  # Text: "[nan]" is not markup
         return table
     if isinstance(detail, Code):
-        return Text(detail.text, style="cyan")
+        return Text(visible(detail.text), style="cyan")
     if isinstance(detail, Explanation):
-        return Text(detail_text(detail, lang), style="magenta")
+        return Text(visible(detail_text(detail, lang)), style="magenta")
     if isinstance(detail, Advice):
-        return Text(detail_text(detail, lang), style="yellow")
+        return Text(visible(detail_text(detail, lang)), style="yellow")
     from grader.report.curves import Curve, chart_text  # a training curve: a small line chart per epoch
 
     if isinstance(detail, Curve):
         return chart_text(detail, lang)
     if isinstance(detail, Series):
         return series_renderable(detail, lang)
-    return Text(str(detail))
+    return Text(visible(detail))
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -100,7 +104,7 @@ def series_renderable(detail: Series, lang: str, width: int = 30) -> Text:
     for name, values in detail.lines.items():
         scales.setdefault((name.split() or [""])[0], []).extend(finite(values))
     pad = max((len(name) for name in detail.lines), default=0)
-    text = Text(tr(detail.title, lang))
+    text = Text(visible(tr(detail.title, lang)))
     for name, values in detail.lines.items():
         values = list(values)
         shown = values if len(values) <= width else [values[round(i * (len(values) - 1) / (width - 1))] for i in range(width)]
@@ -113,7 +117,7 @@ def series_renderable(detail: Series, lang: str, width: int = 30) -> Text:
         numbers = ", ".join(f"{v:.4g}" for v in values[:3])
         if len(values) > 3:
             numbers += f", … {values[-1]:.4g}"
-        text.append(f"\n  {name.ljust(pad)} ")
+        text.append(f"\n  {visible(name.ljust(pad))} ")
         text.append(marks, style="cyan")
         text.append(f"\n    {numbers}", style="dim")
     return text
@@ -127,7 +131,7 @@ class CheckRow:
     def cells(self) -> tuple[Text, Text, Text, Any]:
         status = self.check.status
         mark, colour = status.mark, status.colour
-        title = Text(tr(self.check.title, self.lang))
+        title = Text(visible(tr(self.check.title, self.lang)))
         if self.check.hidden:
             title.append(f" [{tr(Msg('hidden'), self.lang)}]", style="dim")
         points = Text(f"{self.check.points:g}/{self.check.max_points:g}")
@@ -135,7 +139,7 @@ class CheckRow:
         if status == "not_attempted" and not self.check.message:
             parts.append(Text(tr(status.label, self.lang), style=colour))
         if self.check.message:
-            parts.append(Text(tr(self.check.message, self.lang), style=None if self.check.passed else colour))
+            parts.append(Text(visible(tr(self.check.message, self.lang)), style=None if self.check.passed else colour))
         parts += [detail_renderable(d, self.lang) for d in self.check.details]
         return Text(mark, style=f"bold {colour}"), title, points, Group(*parts)
 
@@ -166,14 +170,14 @@ class ExerciseView:
             table.add_row(*CheckRow(check, lang).cells())
         body: list[Any] = []
         if r.problem:
-            body.append(Text(tr(r.problem, lang), style="bold red"))
+            body.append(Text(visible(tr(r.problem, lang)), style="bold red"))
             body += [detail_renderable(d, lang) for d in getattr(r, "problem_details", [])]
-        body += [Text(tr(note, lang), style="yellow") for note in r.notes]
+        body += [Text(visible(tr(note, lang)), style="yellow") for note in r.notes]
         body.append(table)
         colour = r.status.colour
         footer = Text()
         footer.append(f"{tr(Msg('score'), lang)} {r.score:g}/{r.max_score:g}", style=f"bold {colour}")
-        footer.append(f"  ·  {tr(Msg('time'), lang)} {r.seconds:.2f} s")
+        footer.append(f"  ·  {tr(Msg('time'), lang)} {tr(Msg('seconds_short', s=f'{r.seconds:.2f}'), lang)}")
         if r.device not in ("-", ""):  # quizzes run nothing
             footer.append(f"  ·  {tr(Msg('device'), lang)} {r.device}")
         footer.append(f"  ·  {tr(Msg('seed'), lang)} {r.seed}")
@@ -189,7 +193,7 @@ class ExerciseView:
             shown = r.output.rstrip()
             if r.output_dropped:
                 shown += "\n" + tr(Msg("truncated", n=r.output_dropped), lang)
-            body.append(Text(shown, style="dim"))
+            body.append(Text(visible(shown), style="dim"))
         title = f"{r.exercise} · {tr(r.title, lang)}"
         yield Panel(Group(*body), title=title, title_align="left", border_style=colour, box=box.ROUNDED)
 
@@ -198,11 +202,12 @@ class ExerciseView:
         (`grade hint`), so a first run on an untouched stub does not give the answer away."""
         r, lang, notebook = self.result, self.lang, self.commands == "notebook"
         short_id = r.exercise.split("_")[0]
+        command = f"grade {short_id}" + (f" --submission {shlex.quote(str(self.path))}" if self.path is not None else "")
         if r.passed:
             return [Text(tr(Msg("all_passed"), lang), style="bold green")]
         if r.problem and any(_not_run(c) for c in r.checks):
             key = "nb_fix_load_first" if notebook else "fix_load_first"
-            return [Text(tr(Msg(key, id=short_id), lang), style="cyan")]
+            return [Text(visible(tr(Msg(key, id=short_id, command=command), lang)), style="cyan")]
         lines: list[Text] = []
         if r.status == "not_attempted" and r.device not in ("-", ""):
             if notebook:
@@ -210,14 +215,14 @@ class ExerciseView:
             else:
                 folder = f"exercises/{r.exercise}"
                 file = f"{folder}/{r.file}" if getattr(r, "file", "") else f"{folder}/"
-                message = Msg("start_here", id=short_id, statement=f"{folder}/statement.{lang}.md",
+                message = Msg("start_here", id=short_id, command=command, statement=f"{folder}/statement.{lang}.md",
                               file=str(self.path) if self.path is not None else file)
                 lines.append(Text(tr(message, lang), style="cyan"))
         else:
             ran = [c for c in r.checks if c.status == "failed" and not _not_run(c)]
             hint = next((c.hint for c in ran if c.hint), None)  # targeted at a failure that happened
             if hint:
-                lines.append(Text(f"{tr(Msg('hint'), lang)}: {tr(hint, lang)}", style="cyan"))
+                lines.append(Text(visible(f"{tr(Msg('hint'), lang)}: {tr(hint, lang)}"), style="cyan"))
         pointers = []
         n = len(r.hints)
         if n and notebook:
@@ -270,7 +275,7 @@ class LiveReporter(Reporter):
         if self.live is None or event.get("event") != "epoch":
             return
         logs = event.get("logs") or {}
-        shown = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if isinstance(v, float))
+        shown = visible("  ".join(f"{k} {v:.4f}" for k, v in logs.items() if isinstance(v, float)).replace("\n", " "))
         self.live.update(f"{self.label} · epoch {event.get('epoch', 0) + 1} · {shown}")
 
 
@@ -323,11 +328,15 @@ class AssignmentView:
             table.add_column(tr(Msg(key), lang), justify=justify)
         for item in r.results:
             table.add_row(item.exercise, tr(item.title, lang), f"{item.score:g}", f"{item.max_score:g}",
-                          Text(tr(item.status.label, lang), style=item.status.colour), f"{item.seconds:.1f} s")
+                          Text(tr(item.status.label, lang), style=item.status.colour),
+                          tr(Msg("seconds_short", s=f"{item.seconds:.1f}"), lang))
         table.add_section()
         table.add_row(Text(tr(Msg("total"), lang), style="bold"), "", Text(f"{r.score:g}", style="bold"),
-                      f"{r.max_score:g}", f"{r.percent:.1f}%", f"{r.seconds:.1f} s")
+                      f"{r.max_score:g}", f"{r.percent:.1f}%", tr(Msg("seconds_short", s=f"{r.seconds:.1f}"), lang))
         if r.problem:
-            yield Text(tr(r.problem, lang), style="bold red")
+            yield Text(visible(tr(r.problem, lang)), style="bold red")
         yield table
+        for item in r.results:  # why an item could not be read (a malformed answers file, a broken notebook)
+            if item.problem:
+                yield Text(visible(f"{item.exercise}: {tr(item.problem, lang)}"), style="bold red")
         yield Text(f"{tr(Msg('device'), lang)} {r.device}  ·  {tr(Msg('seed'), lang)} {r.seed}", style="dim")

@@ -81,17 +81,67 @@ def python_paths() -> list[str]:
     return sorted(paths)
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def private_paths(root: Path | None) -> list[str]:
+    """What no worker may ever see, bound or put on its path: the course's solutions/, results and progress file."""
+    if root is None:
+        return []
+    return [os.path.realpath(root / name) for name in ("solutions", "results", ".grade_state.json")]
+
+
+#: Mount points the sandbox makes itself: no directory of the judge's ``sys.path`` may be bound over (or above) them.
+OWN_MOUNTS = ("/tmp", "/var/tmp", "/dev", "/proc", "/sys", SCRATCH)
+
+
+def _is_script_dir(entry: str) -> bool:
+    """Whether ``entry`` (``sys.path[0]``) is only there because Python runs a script from that folder."""
+    script = sys.argv[0] if sys.argv else ""
+    if not script or not os.path.isfile(script):
+        return False
+    return os.path.realpath(os.path.dirname(os.path.abspath(script))) == os.path.realpath(entry)
+
+
+def import_paths(root: Path | None) -> list[str]:
+    """Every directory on this interpreter's ``sys.path`` (``PYTHONPATH``, ``.pth`` files, the user site), in order,
+    as real paths, for the worker to import from too; a directory that holds or lies in the course's solutions/ or
+    results (e.g. the course root itself) is refused, and so are the working directory's relative entries."""
+    secret = private_paths(root)
+    found: list[str] = []
+    for index, entry in enumerate(sys.path):
+        if not entry or not os.path.isabs(entry):
+            continue  # '' and relative entries: the judge's working directory, never the worker's
+        if index == 0 and _is_script_dir(entry):
+            continue  # the folder of the script that runs the judge (e.g. a home folder): nothing the worker imports
+        real = os.path.realpath(entry)
+        if not os.path.isdir(real) or real in found or real == "/":
+            continue
+        if any(_within(mount, real) for mount in OWN_MOUNTS):
+            continue  # /tmp itself (or a folder above /dev, /proc...): the sandbox mounts its own there
+        if any(_within(real, s) or _within(s, real) for s in secret):
+            continue
+        if _within(str(GRADER_DIR), real) and not any(_within(real, p) for p in python_paths()):
+            continue  # the folder holding the grader package (a course checkout): the grader is bound on its own
+        found.append(real)
+    return found
+
+
 def public_paths(root: Path | None) -> list[str]:
-    """Course folders the student's process may read: the exercises' public side only."""
+    """Course files the student's process may read: exactly what the release ships of exercises/ (never answers
+    files, quiz keys or state files; see grader/public.py)."""
     if root is None or not (root / "exercises").is_dir():
         return []
-    return [str((root / "exercises").resolve())]
+    from grader.public import public_files
+
+    return [str(p.resolve()) for p in public_files(root / "exercises")]
 
 
 def read_paths(root: Path | None) -> list[str]:
     """Everything a confined process may read when no bubblewrap mount namespace is in force."""
     system = [p for p in (*SYSTEM_DIRS, *ETC_FILES, "/proc", "/sys/devices/system/cpu", "/dev/urandom") if os.path.exists(p)]
-    return [*system, *python_paths(), str(GRADER_DIR), *public_paths(root)]
+    return [*system, *python_paths(), *import_paths(root), str(GRADER_DIR), *public_paths(root)]
 
 
 def _bind(source: str, target: str | None = None) -> list[str]:
@@ -109,11 +159,15 @@ def bwrap_command(root: Path | None, device: str) -> list[str]:
     for path in (*SYSTEM_DIRS, *ETC_FILES):
         if os.path.lexists(path):
             args += _bind(path)
-    for path in python_paths():
+    installed = python_paths()
+    for path in installed:
         args += ["--ro-bind", path, path]
+    for path in import_paths(root):
+        if not any(_within(path, p) for p in installed):  # PYTHONPATH, .pth files, the user site: bound as well
+            args += ["--ro-bind-try", path, path]
     args += ["--ro-bind", str(GRADER_DIR), f"{INSIDE_PARENT}/grader"]
     for path in public_paths(root):
-        args += ["--ro-bind", path, path]
+        args += ["--ro-bind-try", path, path]
     if device != "cpu":
         for path in GPU_DEVICES:
             if os.path.exists(path):

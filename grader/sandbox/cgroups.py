@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 V1_ROOT = Path("/sys/fs/cgroup")
+PREFIX = "dl-grader-"  # then the judge's pid: dl-grader-<pid>-<random>
+_SWEPT: set[Path] = set()
+_SWEEP_LOCK = threading.Lock()
 
 
 def _own_path(controller: str) -> str | None:
@@ -41,13 +44,14 @@ class StudentGroup:
         if os.environ.get("GRADE_CGROUPS", "1") == "0":
             return None
         group = cls()
-        name = f"dl-grader-{uuid.uuid4().hex[:12]}"
+        name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
         for controller, settings in (("memory", {"memory.limit_in_bytes": memory_bytes}),
                                      ("pids", {"pids.max": processes})):
             own = _own_path(controller)
             base = V1_ROOT / controller / (own or "/").lstrip("/")
             if own is None or not _writable(base):
                 continue
+            sweep_once(base)
             folder = base / name
             try:
                 folder.mkdir()
@@ -88,6 +92,62 @@ class StudentGroup:
         busy = [folder for folder in self.folders.values() if not _try_rmdir(folder)]
         if busy:
             _REMOVER.add(busy)
+
+
+def sweep_once(base: Path) -> list[Path]:
+    """Remove, once per judge process and folder, the student cgroups a judge that died (killed mid-batch) left in
+    ``base``: its leftover processes are killed first. Groups of a judge still running are never touched."""
+    with _SWEEP_LOCK:
+        if base in _SWEPT:
+            return []
+        _SWEPT.add(base)
+    return sweep(base)
+
+
+def sweep(base: Path) -> list[Path]:
+    removed = []
+    try:
+        entries = list(base.iterdir())
+    except OSError:
+        return removed
+    for folder in entries:
+        pid = _owner(folder.name)
+        if pid is None or pid == os.getpid() or _alive(pid) or not folder.is_dir():
+            continue
+        for leftover in _procs(folder):
+            try:
+                os.kill(leftover, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+        _rmdir(folder)
+        if not folder.exists():
+            removed.append(folder)
+    return removed
+
+
+def _owner(name: str) -> int | None:
+    """The judge's pid in a group name of ours (``dl-grader-<pid>-<hex>``), else None."""
+    if not name.startswith(PREFIX):
+        return None
+    pid, _, rest = name[len(PREFIX):].partition("-")
+    return int(pid) if pid.isdigit() and rest else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _procs(folder: Path) -> list[int]:
+    try:
+        return [int(line) for line in (folder / "cgroup.procs").read_text().split() if line.isdigit()]
+    except OSError:
+        return []
 
 
 class _Remover:

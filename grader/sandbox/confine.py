@@ -78,8 +78,13 @@ def mapped_bytes() -> int:
     return 0
 
 
-def apply_rlimits(*, memory: int | None, file_size: int | None, processes: int | None, files: int = 256) -> None:
-    """Per-process limits; ``memory`` is allowed on top of what is already mapped (TensorFlow included)."""
+def apply_rlimits(*, memory: int | None, file_size: int | None, processes: int | None, files: int = 256,
+                  cpu_seconds: int | None = None) -> None:
+    """Per-process limits; ``memory`` is allowed on top of what is already mapped (TensorFlow included);
+    ``cpu_seconds``: SIGXCPU past it, SIGKILL 5 s later (a wall clock of the kernel's own, even if the judge's stops)."""
+    if cpu_seconds:
+        used = int(sum(os.times()[:2]))  # a forked child starts from zero; counted anyway
+        resource.setrlimit(resource.RLIMIT_CPU, (used + cpu_seconds, used + cpu_seconds + 5))
     if memory:
         limit = mapped_bytes() + memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

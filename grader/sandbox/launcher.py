@@ -15,13 +15,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from grader.sandbox import boundary
 from grader.sandbox.cgroups import StudentGroup
 
-_BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); from grader.sandbox.zygote import main; main()"
-_PLAIN_BOOT = "import sys; sys.path[0] = sys.argv.pop(1); from grader.sandbox.worker import main; main()"
+# the grader's parent first, then the judge's own import paths (PYTHONPATH, .pth files, the user site) that the
+# worker's interpreter (-s, a rebuilt environment) would not find itself
+_PATHS = "import sys, json; sys.path[0:1] = [sys.argv.pop(1)]; sys.path += [p for p in json.loads(sys.argv.pop(1)) if p not in sys.path]; "
+_BOOT = _PATHS + "from grader.sandbox.zygote import main; main()"
+_PLAIN_BOOT = _PATHS + "from grader.sandbox.worker import main; main()"
 
 
 class LaunchError(Exception):
@@ -35,6 +38,8 @@ def child_env(device: str, backend: str = "tensorflow") -> dict[str, str]:
            "OMP_NUM_THREADS": str(min(os.cpu_count() or 1, 4)), "MPLBACKEND": "Agg"}
     env["KERAS_BACKEND"] = backend
     env["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"  # JAX takes GPU memory as it needs it, not 75 % at start
+    if os.environ.get("GRADE_SECCOMP") == "0":  # the warm worker builds no syscall filter (see grader/sandbox/seccomp.py)
+        env["GRADE_SECCOMP"] = "0"
     if "LD_LIBRARY_PATH" in os.environ:
         env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
     if device == "cpu":
@@ -133,7 +138,8 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.bwrap = boundary.bwrap_works()
         parent = boundary.INSIDE_PARENT if self.bwrap else str(boundary.GRADER_DIR.parent)
-        command = [sys.executable, "-B", "-s", "-c", _BOOT, parent, str(theirs.fileno()),
+        paths = json.dumps(boundary.import_paths(self.root))
+        command = [sys.executable, "-B", "-s", "-c", _BOOT, parent, paths, str(theirs.fileno()),
                    "1" if self.tensorflow else "0"]
         if self.bwrap:
             command = [*boundary.bwrap_command(self.root, self.device), *command]
@@ -238,6 +244,9 @@ class Zygote:
 
 
 _ZYGOTES: dict[tuple, Zygote] = {}
+#: Set by grader.server.client in a student's `grade`: makes this process's warm workers (one borrowed from the
+#: user's warm server), or None for a worker of this process.
+PROVIDER: Callable[[bool, str, Path | None, str], Zygote | None] | None = None
 _REGISTRY_LOCK = threading.Lock()
 
 
@@ -249,7 +258,8 @@ def zygote(tensorflow: bool, device: str, root: Path | None, backend: str = "ten
     key = (tensorflow, device, backend)  # the oracle (no course root) shares the students' worker
     with _REGISTRY_LOCK:
         if key not in _ZYGOTES:
-            _ZYGOTES[key] = Zygote(tensorflow, device, root, backend)
+            made = PROVIDER(tensorflow, device, root, backend) if PROVIDER is not None else None
+            _ZYGOTES[key] = made or Zygote(tensorflow, device, root, backend)
         elif root is not None and _ZYGOTES[key].root is None:
             _ZYGOTES[key].root = root  # bound from its next start
         return _ZYGOTES[key]
@@ -276,7 +286,8 @@ class PlainChild(Child):
         env = {**child_env(device, backend)}
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-B", "-s", "-c", _PLAIN_BOOT, str(boundary.GRADER_DIR.parent), str(req_r), str(resp_w)],
+                [sys.executable, "-B", "-s", "-c", _PLAIN_BOOT, str(boundary.GRADER_DIR.parent),
+                 json.dumps(boundary.import_paths(None)), str(req_r), str(resp_w)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(req_r, resp_w),
                 env=env, start_new_session=True, cwd="/tmp" if os.path.isdir("/tmp") else None)
         finally:

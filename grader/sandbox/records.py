@@ -38,6 +38,22 @@ class StudentRaised(Exception):
         self.info = info
 
 
+def memory_advice(info: dict) -> dict | None:
+    """What to say when the student's process reported running out of memory (a MemoryError, or a backend's
+    out-of-GPU-memory error): advice beside the student's own error, never a verdict of the judge's limits."""
+    if info.get("memory") == "gpu":
+        return {"ko": "GPU 메모리가 부족하다는 오류입니다. 배치 크기나 모델 크기를 줄여 보세요.",
+                "en": "This error says the GPU ran out of memory. Try a smaller batch or model."}
+    if info.get("type") == "MemoryError":
+        mb = info.get("limit_mb")
+        share = f" ({mb:,} MB)" if isinstance(mb, int) else ""
+        return {"ko": f"MemoryError는 코드가 허용된 메모리{share}보다 많이 요청했을 때(또는 코드가 직접 raise 했을 때) "
+                      "납니다. 아주 큰 배열을 만들지 않는지 확인하세요.",
+                "en": f"A MemoryError means your code asked for more memory than its share{share} (or raised it "
+                      "itself). Look for a very large array."}
+    return None
+
+
 class Missing(Exception):
     """The student file has no attribute of that name."""
 

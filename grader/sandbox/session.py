@@ -16,6 +16,7 @@ from grader.i18n import Msg
 from grader.sandbox import launcher
 from grader.sandbox.boundary import gpu_present
 from grader.sandbox.launcher import Child, LaunchError, PlainChild
+from grader.sandbox.budget import UNITS, student_over
 from grader.sandbox.records import CapturedOutput, Limits, Missing, SessionInfo, StudentRaised, Verdict
 
 
@@ -53,6 +54,7 @@ class Session:
         self.loaded: str | None = None
         self.dead: Verdict | None = None
         self.exhausted = False
+        self.extra_budget_used = False  # a hanging function's budget is given back once per exercise, never twice
         self.crashed: dict[str, Verdict] = {}
         self.next_id = 1
         self.threads: list[threading.Thread] = []
@@ -75,6 +77,9 @@ class Session:
             "limit_address_space": not (self.tensorflow and (self.backend != "tensorflow"
                                                              or self.device != "cpu" and gpu_present())),
             "file_bytes": self.limits.file_mb * 1024 * 1024,
+            # CPU time of each process: at most what all cores could do in the exercise's whole budget (twice its
+            # time limit, see call), so it never ends honest work yet bounds a child whose judge stopped watching
+            "cpu_seconds": int(2 * self.limits.seconds * (os.cpu_count() or 1)) + 10,
             "processes": self.limits.processes,
             "tmp_mb": self.limits.tmp_mb,
         }
@@ -166,6 +171,7 @@ class Session:
         self.limits = limits
         self.used = 0.0
         self.exhausted = False
+        self.extra_budget_used = False
         self.crashed = {}
         self.info.restarts = 0
         self.loaded = None
@@ -196,6 +202,9 @@ class Session:
             return self._request(op, **fields)
 
     def _request(self, op: str, **fields: Any) -> dict:
+        over = student_over(time.monotonic())
+        if over is not None:
+            raise over
         self._revive()
         self._await_ready()
         rid = self.next_id
@@ -217,9 +226,21 @@ class Session:
             try:
                 header = self._read(wire._HEADER.size, deadline)
                 (size,) = wire._HEADER.unpack(header)
-                if size > wire.MAX_MESSAGE:
-                    raise wire.WireError("oversized message")
-                message = wire.loads(self._read(size, deadline))
+                if size > wire.MAX_REPLY:  # refused unread: the judge never holds more than its budget
+                    raise wire.TooLarge("bytes", size, wire.MAX_REPLY)
+                raw = self._read(size, deadline)
+                wire.check_budget(raw)
+                text = wire.text_of(raw)
+                del raw  # the judge holds at most two copies of a frame at once: bytes and text, text and values
+                data = wire.parse(text)
+                del text
+                message = wire.rebuild(data)
+                del data
+            except wire.TooLarge as exc:
+                self._kill()
+                self.dead = Verdict("protocol", Msg("reply_too_large", what=UNITS.get(exc.what, exc.what), size=exc.size,
+                                                    limit=exc.limit))
+                raise self.dead from None
             except wire.WireError as exc:
                 self._kill()
                 self.dead = Verdict("protocol", Msg("protocol", how=str(exc)[:200]))
@@ -234,13 +255,22 @@ class Session:
                 raise self._died("reply out of order")
             return message
 
-    def _read(self, n: int, deadline: float) -> bytes:
-        chunks, remaining = [], n
+    def _read(self, n: int, deadline: float) -> bytearray:
+        """``n`` bytes from the child, read into one buffer (no list of chunks joined: one copy in memory)."""
+        buffer = bytearray(n)
+        view = memoryview(buffer)
+        got = 0
         poller = select.poll()
         poller.register(self.fd_resp, select.POLLIN | select.POLLHUP)
         next_memory_check = 0.0
-        while remaining:
+        while got < n:
             now = time.monotonic()
+            over = student_over(now)
+            if over is not None:
+                self._kill()
+                self.exhausted = True
+                self.dead = over
+                raise over
             if now >= deadline:
                 self._kill()
                 if self.ready:
@@ -252,12 +282,12 @@ class Session:
                 next_memory_check = now + 0.1
             if not poller.poll(min(deadline - now, 0.1) * 1000):
                 continue
-            chunk = os.read(self.fd_resp, min(remaining, 1 << 20))
-            if not chunk:
+            count = os.readv(self.fd_resp, [view[got:got + (1 << 20)]])
+            if not count:
                 raise self._died("eof")
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+            got += count
+        view.release()
+        return buffer
 
     def _check_memory(self) -> None:
         """Resident-memory watchdog for the unconfined fallback (the warm workers' monitor does this)."""
@@ -296,6 +326,8 @@ class Session:
         sig = ended.get("signal")
         if sig == signal.SIGXFSZ:
             return Verdict("crashed", Msg("crashed", how="file size limit"))
+        if sig == signal.SIGXCPU:
+            return Verdict("timeout", Msg("cpu_limit", seconds=self.config()["cpu_seconds"]))
         if sig is not None:
             try:
                 name = signal.Signals(int(sig)).name
@@ -322,11 +354,10 @@ class Session:
                 self.dead = Verdict("protocol", Msg("protocol", how="malformed error report"))
                 raise self.dead
             err = {**err, "message": err.get("message", "")[:2000], "traceback": str(err.get("traceback", ""))[:4000]}
-            if err.get("type") == "GPUMemoryError":
-                raise Verdict("gpu_memory", Msg("out_of_gpu_memory"))
-            if err.get("type") == "MemoryError":
-                raise Verdict("memory", Msg("out_of_memory", mb=self.limits.memory_mb))
-            raise StudentRaised(err)
+            # a MemoryError or an out-of-GPU-memory error reported by the child is the student's process speaking
+            # (it may have raised it itself): the student's error, never a verdict of the judge's own limits,
+            # which the judge sees for itself (the cgroup, the monitor: _classify)
+            raise StudentRaised({**err, "limit_mb": self.limits.memory_mb})
         if "missing" in reply:
             raise Missing(str(reply["missing"])[:200])
         if "unsupported" in reply:
@@ -355,11 +386,14 @@ class Session:
             if verdict.kind in ("exited", "crashed", "memory", "processes"):
                 self.crashed[name] = verdict
             elif verdict.kind == "timeout" and verdict.message.key == "timeout":
-                # the time went to this one function: its other checks fail at once, the rest of the
-                # file gets a fresh child and a fresh budget
+                # the time went to this one function: its other checks fail at once; the first time, the rest of
+                # the file gets a fresh child and one more budget (the exercise never runs longer than twice its
+                # time limit); a later hang leaves the budget used up, so what is left is not run
                 self.crashed[name] = verdict
-                self.exhausted = False
-                self.used = 0.0
+                if not self.extra_budget_used:
+                    self.extra_budget_used = True
+                    self.exhausted = False
+                    self.used = 0.0
             raise
 
     def method(self, obj: wire.Handle, name: str, *args: Any, keep: Any = "auto", **kwargs: Any) -> Any:

@@ -17,7 +17,13 @@ import struct
 import sys
 from typing import Any, Callable
 
-MAX_MESSAGE = 256 * 1024 * 1024
+MAX_MESSAGE = 256 * 1024 * 1024  # what the sandbox accepts from the judge
+#: The judge's memory budget for one frame from a student's process: decoded in at most ~3x its size (the bytes,
+#: the text, the values), so a hostile frame costs the judge at most a few hundred MB, refused with a verdict that
+#: names the cap. 80 MiB holds a 12.1 M-parameter float32 model's weights as base64.
+MAX_REPLY = 80 * 1024 * 1024
+#: JSON values (roughly: commas) in one frame from the child; arrays travel as base64, so honest frames hold few.
+MAX_REPLY_ITEMS = 1_000_000
 _HEADER = struct.Struct(">I")
 
 #: dtypes allowed to cross the boundary (object, string and void dtypes never do).
@@ -176,7 +182,9 @@ def _decode_array(spec: Any) -> Any:
         raise WireError(f"dtype {dtype_str!r} is not numeric")
     if not all(type(n) is int and n >= 0 for n in shape):
         raise WireError("bad array shape")
-    raw = base64.b64decode(data.encode("ascii"), validate=True)
+    if len(data) > 4 * (math.prod(shape) * dtype.itemsize + 2) // 3 + 4:
+        raise WireError("array data does not match its shape")  # checked before decoding anything
+    raw = binascii.a2b_base64(data, strict_mode=True)  # reads the ASCII text in place (no copy of it)
     if len(raw) != math.prod(shape) * dtype.itemsize:
         raise WireError("array data does not match its shape")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
@@ -213,20 +221,53 @@ def from_plain(data: Any, resolve: Callable[[str, Any], Any] | None = None) -> A
     raise WireError(f"unexpected JSON value {type(data).__name__}")
 
 
-def loads(raw: bytes, resolve: Callable[[str, Any], Any] | None = None) -> Any:
-    """Decode one message; anything malformed (whatever the sender wrote) is a :class:`WireError`."""
+class TooLarge(WireError):
+    """A frame over the judge's budget (:data:`MAX_REPLY` bytes or :data:`MAX_REPLY_ITEMS` values)."""
+
+    def __init__(self, what: str, size: int, limit: int) -> None:
+        super().__init__(f"{size:,} {what}, over the limit of {limit:,}")
+        self.what, self.size, self.limit = what, size, limit
+
+
+def check_budget(raw: bytes | bytearray, max_items: int = MAX_REPLY_ITEMS) -> None:
+    """Refuse, before parsing, a frame whose JSON would hold more values than the judge decodes (counted in C)."""
+    items = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
+    if items > max_items:
+        raise TooLarge("values", items, max_items)
+
+
+def parse(raw: bytes | bytearray | str) -> Any:
+    """JSON of one message, not yet checked for tags; anything malformed is a :class:`WireError`."""
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        return json.loads(raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw,
+                          parse_constant=_reject_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise WireError(f"not JSON: {exc}") from None
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise WireError(f"not JSON: {str(exc)[:100]}") from None
+
+
+def rebuild(data: Any, resolve: Callable[[str, Any], Any] | None = None) -> Any:
+    """Plain values from parsed JSON (:func:`parse`); anything malformed is a :class:`WireError`."""
     try:
         return from_plain(data, resolve)
     except WireError:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError, binascii.Error) as exc:
         raise WireError(f"malformed message: {type(exc).__name__}") from None
+
+
+def loads(raw: bytes | bytearray | str, resolve: Callable[[str, Any], Any] | None = None) -> Any:
+    """Decode one message; anything malformed (whatever the sender wrote) is a :class:`WireError`."""
+    return rebuild(parse(raw), resolve)
+
+
+def text_of(raw: bytearray) -> str:
+    """A frame's text; the caller drops the bytes before parsing, so that only two copies ever coexist."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WireError(f"not JSON: {exc}") from None
 
 
 def clean_text(text: str) -> str:

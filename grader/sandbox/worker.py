@@ -165,11 +165,14 @@ class Worker:
             try:
                 reply = getattr(self, "op_" + op)(**request)
             except SystemExit as exc:
-                reply = {"error": {"type": "SystemExit", "message": repr(exc.code), "traceback": ""}}
+                reply = {"error": {"type": "SystemExit", "message": _safe_repr(exc.code), "traceback": ""}}
             except BaseException as exc:  # student code may raise anything, KeyboardInterrupt included
                 reply = {"error": self.describe_error(exc)}
-                if is_gpu_memory_error(exc):
-                    reply["error"]["type"] = "GPUMemoryError"
+                try:
+                    if is_gpu_memory_error(exc):
+                        reply["error"]["memory"] = "gpu"  # the judge adds advice; it stays the student's error
+                except BaseException:  # noqa: BLE001
+                    pass
             reply["id"] = rid
             _flush_output()
             try:
@@ -182,11 +185,25 @@ class Worker:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == self.path]
         source_lines = (self.source or "").splitlines()
         lines = [f"line {f.lineno}, in {f.name}: {_line(source_lines, f.lineno)}" for f in frames[-5:]]
-        message = str(exc)
+        try:
+            message = str(exc)
+        except BaseException:  # noqa: BLE001 - an exception whose __str__ raises is still the student's
+            message = "<an exception that cannot be printed>"
         if len(message) > 500:
             message = message[:500] + " ..."
-        lineno = frames[-1].lineno if frames else getattr(exc, "lineno", None)
+        try:
+            lineno = frames[-1].lineno if frames else getattr(exc, "lineno", None)
+            lineno = int.__int__(lineno) if isinstance(lineno, int) and not isinstance(lineno, bool) else None
+        except BaseException:  # noqa: BLE001 - a student's exception may make any attribute raise
+            lineno = None
         return {"type": type(exc).__name__, "message": message, "traceback": "\n".join(lines), "line": lineno}
+
+
+def _safe_repr(value: Any) -> str:
+    try:
+        return repr(value)[:200] if isinstance(value, (int, str, type(None))) else f"<{type(value).__name__}>"
+    except BaseException:  # noqa: BLE001
+        return "<?>"
 
 
 def _flush_output() -> None:
@@ -288,7 +305,7 @@ def main() -> None:
             info.update(tensorflow=tf.__version__, keras=keras.__version__)
         info.update(_device_info(worker.tf))
         confine.apply_rlimits(memory=config.get("memory_bytes") if config.get("limit_address_space") else None,
-                              file_size=config.get("file_bytes"), processes=None)
+                              file_size=config.get("file_bytes"), processes=None, cpu_seconds=config.get("cpu_seconds"))
     except BaseException as exc:  # noqa: BLE001 - reported to the judge
         worker.send({"id": 0, "error": {"type": type(exc).__name__, "message": str(exc), "traceback": ""}})
         return

@@ -31,7 +31,9 @@ PSS_EVERY_WITH_CGROUP = 0.5
 def _ready_imports(tensorflow: bool) -> dict[str, Any]:
     import numpy  # noqa: F401
 
-    from grader.sandbox import worker  # noqa: F401  (imported once, before any fork)
+    from grader.sandbox import seccomp, worker  # noqa: F401  (imported once, before any fork)
+
+    seccomp.build()  # the students' syscall filter, built once here (libseccomp), loaded by each student
 
     info: dict[str, Any] = {"tensorflow": None}
     if tensorflow:  # a Keras worker, on the backend KERAS_BACKEND names
@@ -61,7 +63,7 @@ def main() -> None:
     ctl.send(json.dumps({"ready": info}).encode())
     while True:
         _reap()
-        ready, _, _ = select.select([ctl], [], [], 1.0)
+        ready, _, _ = select.select([ctl], [], [])  # SIGCHLD reaps: no timer wakes an idle worker
         if not ready:
             continue
         try:
@@ -295,7 +297,8 @@ class Student:
         except OSError:
             pass
         confine.apply_rlimits(memory=config.get("memory_bytes") if config.get("limit_address_space") else None,
-                              file_size=config.get("file_bytes"), processes=config.get("processes"))
+                              file_size=config.get("file_bytes"), processes=config.get("processes"),
+                              cpu_seconds=config.get("cpu_seconds"))
         layers.append("rlimits")
         if "user-namespace" in layers:
             try:
@@ -303,6 +306,9 @@ class Student:
                 layers.append("no-capabilities")
             except OSError:
                 pass
+        from grader.sandbox import seccomp
+
+        layers += seccomp.load()  # last: the calls above are made before it binds
         from grader.sandbox.worker import serve_forked
 
         serve_forked(monitor.req, monitor.resp, config, {**monitor.info, "isolation": layers})

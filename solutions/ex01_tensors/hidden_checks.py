@@ -21,7 +21,7 @@ def _array(rng, shape, dtype):
     return (rng.normal(0, 10, size=shape)).astype(dtype)
 
 
-@check(title={"ko": "rank_of: 무작위 모양과 dtype", "en": "rank_of: random shapes and dtypes"}, needs="rank_of")
+@check(points=2.5, title={"ko": "rank_of: 무작위 모양과 dtype", "en": "rank_of: random shapes and dtypes"}, needs="rank_of")
 def rank_of_random(ctx):
     rng = ctx.rng
     ranks = rng.permutation(6)[:5]
@@ -29,7 +29,7 @@ def rank_of_random(ctx):
     public.expect_ranks(ctx, tensors)
 
 
-@check(title={"ko": "make_float16: 무작위 값", "en": "make_float16: random values"}, needs="make_float16")
+@check(points=2, title={"ko": "make_float16: 무작위 값", "en": "make_float16: random values"}, needs="make_float16")
 def float16_random(ctx):
     rng = ctx.rng
     values = [round(float(rng.uniform(-100, 100)), 3) for _ in range(3)] + [int(rng.integers(-20, 20))]
@@ -38,7 +38,7 @@ def float16_random(ctx):
                         dtype_fn=lambda v: "float16", dtype_why=lambda got: public.FLOAT16_WHY, rtol=2e-3)
 
 
-@check(title={"ko": "to_float32: 무작위 텐서", "en": "to_float32: random tensors"}, needs="to_float32")
+@check(points=2, title={"ko": "to_float32: 무작위 텐서", "en": "to_float32: random tensors"}, needs="to_float32")
 def to_float32_random(ctx):
     rng = ctx.rng
     dtypes = ["int32", "int64", "float16", "float64", str(rng.choice(INT_DTYPES + FLOAT_DTYPES))]
@@ -48,7 +48,7 @@ def to_float32_random(ctx):
                         raised_why=public.convert_raised_why)
 
 
-@check(title={"ko": "add_tensors: 무작위 텐서와 dtype", "en": "add_tensors: random tensors and dtypes"}, points=2,
+@check(title={"ko": "add_tensors: 무작위 텐서와 dtype", "en": "add_tensors: random tensors and dtypes"}, points=2.5,
        needs="add_tensors")
 def add_tensors_random(ctx):
     rng = ctx.rng

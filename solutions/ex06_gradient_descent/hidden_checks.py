@@ -18,7 +18,7 @@ def _shape(rng):
     return (int(rng.integers(2, 6)),) if rng.random() < 0.5 else (int(rng.integers(2, 4)), int(rng.integers(2, 5)))
 
 
-@check(title={"ko": "기울기: 무작위 함수와 모양", "en": "Gradient: random functions and shapes"}, points=2,
+@check(title={"ko": "기울기: 무작위 함수와 모양", "en": "Gradient: random functions and shapes"}, points=4,
        needs="numerical_gradient")
 def gradient_random(ctx):
     rng = ctx.rng
@@ -27,15 +27,16 @@ def gradient_random(ctx):
         a, c = rng.uniform(0.5, 2.0, shape), rng.uniform(-1.0, 1.0, shape)
         fn, f = public.function(source, a=a, c=c)
         x = rng.uniform(-2.0, 2.0, shape)
-        if i == 2:  # a 2-D x and a function coupling its elements: x must come back unchanged
-            public.modified(ctx, public.AFTER_GRADIENT, "numerical_gradient(f, x)", x, "x", public.RESTORE_X, f=fn)
         got = ctx.call("numerical_gradient", fn, x.copy(), label="numerical_gradient(f, x)")
         expected = ctx.reference.numerical_gradient(f, x.copy())
         ctx.expect_close(got, expected, label="numerical_gradient(f, x)", inputs={"x": x}, args=(f, x),
                          rtol=public.GRAD_RTOL, atol=public.GRAD_ATOL, mistakes=public.GRADIENT_MISTAKES)
+        if i == 2:  # a 2-D x and a function coupling its elements: x must come back unchanged
+            public.modified(ctx, public.AFTER_GRADIENT, "numerical_gradient(f, x)", x, "x", public.RESTORE_X,
+                            expected, rtol=public.GRAD_RTOL, atol=public.GRAD_ATOL, f=fn)
 
 
-@check(title={"ko": "경사 하강법: 무작위 이차 함수", "en": "Gradient descent: random quadratics"}, points=2,
+@check(title={"ko": "경사 하강법: 무작위 이차 함수", "en": "Gradient descent: random quadratics"}, points=4,
        needs="gradient_descent")
 def descent_random(ctx):
     rng = ctx.rng

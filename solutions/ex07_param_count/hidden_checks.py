@@ -26,7 +26,7 @@ def architectures(ctx):
     return ctx.once("architectures", build)
 
 
-@check(title={"ko": "Dense 한 층: Keras와 비교", "en": "One Dense layer: compared with Keras"}, needs="dense_params")
+@check(points=2, title={"ko": "Dense 한 층: Keras와 비교", "en": "One Dense layer: compared with Keras"}, needs="dense_params")
 def dense_random(ctx):
     for shape, units, _, params in architectures(ctx)[:4]:
         got = ctx.call("dense_params", shape[0], units[0], label="dense_params(n_inputs, n_units)")
@@ -35,7 +35,7 @@ def dense_random(ctx):
                          rtol=0, atol=0, mistakes=public.DENSE_MISTAKES)
 
 
-@check(title={"ko": "Flatten 출력 크기: Keras와 비교", "en": "Flatten output size: compared with Keras"},
+@check(points=2, title={"ko": "Flatten 출력 크기: Keras와 비교", "en": "Flatten output size: compared with Keras"},
        needs="flatten_size")
 def flatten_random(ctx):
     for shape, _, flat, _ in architectures(ctx)[4:]:

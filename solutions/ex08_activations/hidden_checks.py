@@ -21,7 +21,7 @@ def _arrays(rng, n=4, scale=6.0, last=1):
 
 
 @check(title={"ko": "계단·시그모이드·tanh·ReLU·미분: 무작위 배열", "en": "Step, sigmoid, tanh, ReLU, derivative: random arrays"},
-       points=2, needs=("step_function", "sigmoid", "tanh", "relu", "sigmoid_grad"))
+       points=3.5, needs=("step_function", "sigmoid", "tanh", "relu", "sigmoid_grad"))
 def elementwise_random(ctx):
     ref = ctx.reference
     for name, mistakes in (("step_function", public.STEP_MISTAKES), ("sigmoid", ()), ("tanh", ()), ("relu", ()),
@@ -33,7 +33,7 @@ def elementwise_random(ctx):
             public.expect_not_bool(ctx, ctx.call(name, cases[0][0], label="step_function(x)"), "step_function(x)")
 
 
-@check(title={"ko": "Leaky ReLU·ELU: 무작위 배열과 alpha", "en": "Leaky ReLU, ELU: random arrays and alpha"},
+@check(points=3, title={"ko": "Leaky ReLU·ELU: 무작위 배열과 alpha", "en": "Leaky ReLU, ELU: random arrays and alpha"},
        needs=("leaky_relu", "elu"))
 def parametric_random(ctx):
     ref = ctx.reference
@@ -46,7 +46,7 @@ def parametric_random(ctx):
 
 
 @check(title={"ko": "소프트맥스: 무작위 배열, 큰 값, 여러 행", "en": "Softmax: random arrays, large values, several rows"},
-       points=2, needs="softmax")
+       points=3, needs="softmax")
 def softmax_random(ctx):
     rng = ctx.rng
     cases = []

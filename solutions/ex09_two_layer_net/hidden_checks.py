@@ -36,7 +36,7 @@ def student_net(ctx, sizes, values):
 
 
 @check(title={"ko": "predict, loss, accuracy: 무작위 신경망", "en": "predict, loss, accuracy: random networks"},
-       points=1.5, needs=("TwoLayerNet.predict", "TwoLayerNet.loss", "TwoLayerNet.accuracy"))
+       points=3.5, needs=("TwoLayerNet.predict", "TwoLayerNet.loss", "TwoLayerNet.accuracy"))
 def forward_random(ctx):
     for _ in range(3):
         sizes, values, x, t = random_case(ctx.rng)
@@ -54,7 +54,7 @@ def forward_random(ctx):
 
 
 @check(title={"ko": "gradient, numerical_gradient: 무작위 신경망", "en": "gradient, numerical_gradient: random networks"},
-       points=2.5, needs=("TwoLayerNet.gradient", "TwoLayerNet.numerical_gradient"))
+       points=6, needs=("TwoLayerNet.gradient", "TwoLayerNet.numerical_gradient"))
 def gradients_random(ctx):
     for batch in (1, None, None):
         sizes, values, x, t = random_case(ctx.rng, batch=batch)

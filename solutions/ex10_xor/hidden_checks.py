@@ -3,7 +3,7 @@
 import numpy as np
 
 from grader.catalog import public_checks_of
-from grader.checks import check
+from grader.checks import Incorrect, check
 from grader.i18n import Msg
 
 public = public_checks_of(__file__)
@@ -11,7 +11,11 @@ public = public_checks_of(__file__)
 
 @check(title={"ko": "흔들린 점들의 분류", "en": "Classifies jittered points"}, points=2, needs="build_xor_model")
 def jittered_points(ctx):
-    model, out, _ = public.trained(ctx)
+    result = public.trained(ctx)
+    if not result.learned:  # judged on a model that learned XOR only: no points for an untrained one
+        raise Incorrect({"ko": f"XOR를 배우지 못한 모델이라 채점하지 않았습니다({result.summary()['ko']}).",
+                         "en": f"Not judged: the model did not learn XOR ({result.summary()['en']})."})
+    model = result.chosen.model  # the first try that learned
     corners = ctx.rng.integers(0, 2, size=(40, 2))
     x = (corners + ctx.rng.normal(0, 0.08, size=corners.shape)).astype(np.float32)
     labels = corners[:, 0] ^ corners[:, 1]

@@ -7,7 +7,7 @@ from grader.checks import check
 
 public = public_checks_of(__file__)
 
-@check(title={"ko": "계단식·지수 감쇠: 무작위 값", "en": "Step and exponential decay: random values"}, points=2,
+@check(title={"ko": "계단식·지수 감쇠: 무작위 값", "en": "Step and exponential decay: random values"}, points=4,
        needs=("step_decay", "exponential_decay"))
 def step_exponential_random(ctx):
     rng = ctx.rng
@@ -27,7 +27,7 @@ def step_exponential_random(ctx):
 
 
 @check(title={"ko": "코사인 감쇠: Keras CosineDecay와 비교", "en": "Cosine decay: compared with Keras' CosineDecay"},
-       points=2, needs="cosine_decay")
+       points=3, needs="cosine_decay")
 def cosine_keras(ctx):
     rng = ctx.rng
     cases = []

@@ -100,7 +100,7 @@ def mistakes_for(name, kwargs, start, steps):
 
 
 @check(title={"ko": "무작위 시작점·학습률·하이퍼파라미터의 경로", "en": "Paths from random starts, learning rates and hyperparameters"},
-       points=2, needs=tuple(f"{n}.update" for n in NAMES))
+       points=4, needs=tuple(f"{n}.update" for n in NAMES))
 def random_paths(ctx):
     steps = 20
     for name in NAMES:
@@ -138,7 +138,7 @@ def random_arrays(rng):
 
 
 @check(title={"ko": "무작위 모양의 2차원 매개변수를 제자리에서 갱신", "en": "Updates random-shaped 2-D parameters in place"},
-       points=2, needs=tuple(f"{n}.update" for n in NAMES))
+       points=4, needs=tuple(f"{n}.update" for n in NAMES))
 def random_shapes_in_place(ctx):
     steps = 10
     for name in NAMES:
@@ -153,7 +153,7 @@ def random_shapes_in_place(ctx):
                              "en": f"{name}.update put new arrays into params instead of changing them in place."},
                             Explanation(public.NOT_IN_PLACE))
         if not got["moved"]:
-            raise Incorrect({"ko": f"{name}.update 뒤에도 배열 값이 바뀌지 않은 걸음이 있습니다.",
+            raise Incorrect({"ko": f"{name}.update 뒤에도 배열 값이 바뀌지 않은 스텝이 있습니다.",
                              "en": f"After some {name}.update calls the arrays kept their values."},
                             Explanation(public.NOT_MOVING))
         reference = getattr(ctx.reference, name)(**kwargs)

@@ -1,6 +1,6 @@
-# expect-fail: random_batch
-# Runs the layers but returns the uniform distribution: the public checks (shape, sums, layers, parameters)
-# pass; only the hidden check, with different images in one batch, sees that the output ignores the input.
+# expect-fail: layers_in_init, random_batch
+# Runs the layers but returns the uniform distribution: shape, sums and parameters pass; the grader's own Keras,
+# applying the model's layers in order, gets other outputs (layers), and so does the hidden check's random batch.
 import keras
 from keras import layers
 

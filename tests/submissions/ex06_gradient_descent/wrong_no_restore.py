@@ -1,5 +1,5 @@
 # expect-fail: gradient_leaves_x_unchanged, gradient_2d_array, gradient_random
-# expect-message: restore x[idx] = tmp_val
+# expect-message: never put the original value back
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect-fail: gradient_example, gradients_random
+# expect-fail: gradient_example, gradients_random, learns_digits
 # expect-message: divide by the batch size
 import numpy as np
 

@@ -1,5 +1,5 @@
 # expect-fail: cosine_decay_after_end, cosine_keras
-# expect-message: min(t, total_steps)
+# expect-message: Clip t at total_steps
 import math
 
 

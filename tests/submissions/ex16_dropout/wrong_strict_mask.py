@@ -1,5 +1,5 @@
 # patch: reference
-# expect-fail: forward_example
+# expect-fail: forward_example, forward_random
 # expect-message: equals rate
 # Drops where u == rate too (u > rate instead of u >= rate).
 
