@@ -125,7 +125,9 @@ def describe(ctx: Any, handle: Any, label: str) -> dict:
     exported = _validated(_ask(ctx, label, lambda: ctx.session.run(EXPORT_MODEL, model=handle)), label)
     if not exported.get("is_model"):
         return {"is_model": False, "type": str(exported.get("type") or "object")[:100]}
-    seed = int(ctx.secret_rng("model-facts", ctx.check_name).integers(2**31))
+    # the probe's weights come from the judge's secret, not from the run's seed: a model's facts are the same at every
+    # seed, so `grade validate --seeds` grades again only the checks whose inputs do depend on the seed
+    seed = int(ctx.secret_rng("model-facts", ctx.check_name, seed=0).integers(2**31))
     rebuilt = _oracle_run(ctx, REBUILD, label, exported=exported, seed=seed)
     if not isinstance(rebuilt, dict) or not isinstance(rebuilt.get("facts"), dict):
         raise Incorrect(Msg("facts_unreadable", call=label, how="no facts"))

@@ -1,8 +1,10 @@
 """ex11 hidden checks: the same training on make_regression data with a random seed (a new true coefficient)."""
 
+import numpy as np
+
 from grader.checks import datasets
 from grader.catalog import public_checks_of
-from grader.checks import check
+from grader.checks import Incorrect, check
 
 public = public_checks_of(__file__)
 
@@ -29,5 +31,10 @@ def hidden_data_mse(ctx):
 @check(title={"ko": "새 데이터(무작위 시드)에서 가중치", "en": "Learned weight on fresh data (random seed)"}, points=2,
        needs="build_regression_model")
 def hidden_data_weight(ctx):
-    facts, data, _, kernel = public.trained(ctx, hidden_seed(ctx), "trained_hidden")
+    facts, data, pred, kernel = public.trained(ctx, hidden_seed(ctx), "trained_hidden")
+    # a weight is learned only by a model that fits the held-out points: otherwise a model that cannot fit them
+    # (e.g. a relu output) would get these points at some seeds and not at others
+    if not np.isfinite(np.mean((pred - data.y_test) ** 2)) or np.mean((pred - data.y_test) ** 2) > 2 * data.noise ** 2:
+        raise Incorrect({"ko": "평가용 데이터에 맞지 않는 모델의 가중치는 채점하지 않습니다. 위의 MSE 검사를 보세요.",
+                         "en": "A weight is judged only for a model that fits the held-out points: see the MSE check above."})
     public.judge_weight(ctx, facts, data, kernel)
