@@ -7,16 +7,20 @@ from grader.catalog import public_checks_of
 from grader.checks import Incorrect, check
 
 public = public_checks_of(__file__)
+#: The hidden line's smallest slope (make_regression draws it from [0, 100)).
+MIN_COEF = 40.0
 
 
 def hidden_seed(ctx):
     """A random data seed whose true coefficient is far from the worked example's (a frozen copy of
-    the public line must not pass by chance)."""
+    the public line must not pass by chance) and steep (the deciding case: a relu output cannot fit the negative half,
+    and MAE's sign-only gradient cannot climb that far in time, at every seed, not just some)."""
     def draw():
         public_coef = datasets.regression(public.PUBLIC_SEED).coef
         while True:
             seed = int(ctx.rng.integers(1, 2**31 - 1))
-            if abs(datasets.regression(seed).coef - public_coef) > 10:
+            coef = datasets.regression(seed).coef
+            if abs(coef - public_coef) > 10 and coef >= MIN_COEF:
                 return seed
     return ctx.once("hidden_seed", draw)
 
