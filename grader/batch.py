@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import hmac
 import io
 import json
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from grader.catalog import Catalog
+from grader.classroom import signing
 from grader.i18n import Msg, register, tr
 from grader.report.json_result import dumps, write_atomic
 
@@ -117,7 +117,7 @@ class Runner(Protocol):
     def __call__(self, student: Student, output: Path, seed: int, lang: str) -> None: ...
 
 
-KEY_FILE = ".grader-key"
+KEY_FILE = signing.KEY_FILE
 
 
 def results_key(results: Path) -> bytes:
@@ -135,15 +135,10 @@ def results_key(results: Path) -> bytes:
     return key
 
 
-def _mac(key: bytes, data: dict) -> str:
-    body = json.dumps({k: v for k, v in data.items() if k != "mac"}, sort_keys=True, ensure_ascii=True)
-    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
-
-
 def write_result(output: Path, data: dict, key: bytes | None) -> None:
     """Write one student's result atomically, signed when a key is given."""
     if key is not None:
-        data = {**data, "mac": _mac(key, data)}
+        data = signing.signed(key, data)
     write_atomic(output, dumps(data) + "\n")
 
 
@@ -155,7 +150,7 @@ def verified(path: Path, key: bytes | None) -> bool:
         return False
     if not isinstance(data, dict) or not isinstance(data.get("score"), (int, float)):
         return False
-    return key is None or hmac.compare_digest(str(data.get("mac", "")), _mac(key, data))
+    return key is None or signing.valid(key, data)
 
 
 def warm_up(catalog: Catalog, device: str) -> None:

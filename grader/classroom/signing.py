@@ -7,11 +7,11 @@ import hmac
 import json
 from pathlib import Path
 
-KEY_FILE = ".grader-key"  # grader.batch.KEY_FILE: the results folder's secret, written by `grade batch`
+KEY_FILE = ".grader-key"  # the results folder's secret, written by `grade batch`
 
 
 def mac(key: bytes, data: dict) -> str:
-    """HMAC-SHA256 of ``data`` without its own ``mac`` field, over canonical JSON (grader.batch's scheme)."""
+    """HMAC-SHA256 of ``data`` without its own ``mac`` field, over canonical JSON (every signed file of a results folder)."""
     body = json.dumps({k: v for k, v in data.items() if k != "mac"}, sort_keys=True, ensure_ascii=True)
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
