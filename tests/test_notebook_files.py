@@ -3,6 +3,7 @@ student changed, and the first cell's advice (`make notebook`, the [notebook] ex
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tomllib
@@ -75,7 +76,9 @@ def test_make_notebook_installs_the_extra_writes_the_notebooks_and_opens_jupyter
     for name in ("requirements.lock", "pyproject.toml"):  # the venv is up to date: no rebuild in the dry run
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / ".venv" / ".installed").touch()
-    done = subprocess.run([make, "-n", "notebook"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}  # run under `make test` too
+    done = subprocess.run([make, "--no-print-directory", "-n", "notebook"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines == ['.venv/bin/jupyter-lab --version >/dev/null 2>&1 || .venv/bin/python -m pip install --quiet -e ".[notebook]"',
