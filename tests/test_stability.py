@@ -16,7 +16,6 @@ CATALOG = Catalog(ROOT)
 SEEDS = 10
 
 
-@pytest.mark.xfail(strict=False, reason="open (issue 19): ex03 wrong_mae_loss.py scored 12 instead of 14 at one seed in one of three full runs; the hidden data change with the judge's per-run key, and the cause is not found yet")
 def test_every_reference_and_sample_keeps_one_score_over_ten_seeds():
     # in one process: the warm workers are shared, and a file is graded again at the other seeds only when a check
     # of its first grading depended on the seed (grader.instructor.validate.scores_by_seed)

@@ -121,6 +121,7 @@ def _validated(exported: Any, label: str) -> dict:
 def describe(ctx: Any, handle: Any, label: str) -> dict:
     """Facts about the model behind ``handle`` that the judge checked itself (``ctx``: the check's context)."""
     from grader.checks.core import Incorrect
+    from grader.server import facts as kept
 
     exported = _validated(_ask(ctx, label, lambda: ctx.session.run(EXPORT_MODEL, model=handle)), label)
     if not exported.get("is_model"):
@@ -128,7 +129,10 @@ def describe(ctx: Any, handle: Any, label: str) -> dict:
     # the probe's weights come from the judge's secret, not from the run's seed: a model's facts are the same at every
     # seed, so `grade validate --seeds` grades again only the checks whose inputs do depend on the seed
     seed = int(ctx.secret_rng("model-facts", ctx.check_name, seed=0).integers(2**31))
-    rebuilt = _oracle_run(ctx, REBUILD, label, exported=exported, seed=seed)
+    rebuilt = kept.load(exported, seed)  # the student's loop: the same model was rebuilt on an earlier run
+    if rebuilt is None:
+        rebuilt = _oracle_run(ctx, REBUILD, label, exported=exported, seed=seed)
+        kept.store(exported, seed, rebuilt)
     if not isinstance(rebuilt, dict) or not isinstance(rebuilt.get("facts"), dict):
         raise Incorrect(Msg("facts_unreadable", call=label, how="no facts"))
     facts, how = rebuilt["facts"], str(rebuilt.get("how"))
@@ -202,6 +206,7 @@ def computed_loss(ctx: Any, handle: Any, x: Any, y: Any, label: str) -> dict:
     """``{"loss", "pred"}``: the total loss and the outputs of the model behind ``handle``, both computed by the judge's
     own Keras from its exported config, compile settings and weights (never by the student's process)."""
     from grader.checks.core import Incorrect
+    from grader.server import facts as kept
 
     exported = _validated(_ask(ctx, label, lambda: ctx.session.run(EXPORT_VALUES, model=handle)), label)
     got = _oracle_run(ctx, LOSS, label, exported=exported, x=x, y=y) if exported.get("is_model") else None

@@ -57,6 +57,12 @@ def enable(root: Path) -> bool:
     return True
 
 
+def active_key() -> dict | None:
+    """The key of the server this process uses (grader, interpreter, sandbox settings), or None where it uses none."""
+    with _STATE_LOCK:
+        return None if _STATE["lost"] or _STATE["root"] is None else _STATE["key"]
+
+
 def disable() -> None:
     """Workers of this process from now on (the ones already handed out switch at their next fork)."""
     launcher.PROVIDER = None
