@@ -73,3 +73,20 @@ def test_messages_are_json_text_not_pickle():
 def test_handles_are_only_resolved_by_the_sandbox():
     handle = wire.loads(wire.dumps(wire.Handle(7, "Sequential")))
     assert isinstance(handle, wire.Handle) and handle.id == 7 and handle.type_name == "Sequential"
+
+
+def test_plain_values_cross_while_another_thread_is_still_importing_numpy(monkeypatch):
+    """The judge loads the student's file on one thread while another imports numpy (grader.loading.Preload):
+    a numpy module without its names yet is not an error, and no value can be one of its types."""
+    import sys
+    import types
+
+    import numpy as np
+
+    from grader.sandbox import wire
+
+    monkeypatch.setitem(sys.modules, "numpy", types.ModuleType("numpy"))  # as sys.modules holds it mid-import
+    message = {"id": 1, "op": "load", "source": "x = 1\n", "filename": "losses.py", "args": [1, 2.5, (True, None)]}
+    assert wire.loads(wire.dumps(message)) == message
+    monkeypatch.setitem(sys.modules, "numpy", np)
+    assert wire.loads(wire.dumps({"a": np.arange(3)}))["a"].tolist() == [0, 1, 2]

@@ -115,10 +115,13 @@ def to_plain(value: Any, *, convert: Callable[[Any], Any] | None = None, _depth:
         return _float(float.__float__(value))
     if isinstance(value, str):
         return str.__str__(value)
-    np = sys.modules.get("numpy")  # a numpy value can only exist once numpy is imported
-    if np is not None and isinstance(value, np.ndarray):
+    # a numpy value can only exist once numpy is imported; while another thread is still importing it, the module
+    # is there without its names yet (and no value of its types can exist)
+    np = sys.modules.get("numpy")
+    ndarray, generic = getattr(np, "ndarray", None), getattr(np, "generic", None)
+    if ndarray is not None and isinstance(value, ndarray):
         return _encode_array(value)
-    if np is not None and isinstance(value, np.generic):
+    if generic is not None and isinstance(value, generic):
         if value.dtype.kind == "b":
             return bool(value)
         if value.dtype.kind in "iu":

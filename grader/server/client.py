@@ -267,6 +267,18 @@ def _await_server(path: Path, notify: int | None) -> socket.socket:
         time.sleep(0.02)  # another client's server holds the lock and is about to listen (bounded: BUSY_WAIT)
 
 
+def carry_scope(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` made to run on another thread as on this one: a server lost there ends in :class:`ServerLost` too
+    (raised where the caller collects the thread's outcome), so the grading falls back as a whole."""
+    depth = getattr(_SCOPE, "depth", 0)
+
+    def run() -> Any:
+        _SCOPE.depth = depth
+        return fn()
+
+    return run
+
+
 def falls_back(grade: Callable) -> Callable:
     """Decorates the judge's ``grade``: graded again with workers of this process when the server was lost."""
     signature = inspect.signature(grade)
