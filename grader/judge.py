@@ -205,8 +205,11 @@ def grade(
         reporter.status(Msg("starting").render(options.lang))
         attempted = [s for s in specs if not (s.needs and set(s.needs) <= unchanged)]
         loadable = loadable_path(submission, extracted, exercise.meta.get("file"))  # a notebook's code as a .py file
-        preloaded = preload.result() if preload is not None else None
-        load_problem = (preloaded if preload is not None else load(session, loadable, source)) if attempted else None
+        load_problem = preload.result() if preload is not None else None  # loaded ahead of time
+        if preload is None and attempted:
+            load_problem = load(session, loadable, source)
+        if not attempted:  # a load problem counts only where a check needs the file
+            load_problem = None
         if load_problem is not None:
             result.problem, *result.problem_details = load_problem
         reporter.status(Msg("grading").render(options.lang))

@@ -348,6 +348,11 @@ def compile_settings(ctx):
     expect_weighted_mse(ctx, xa, xb, y)
 
 
+def fell(curve):
+    """A loss curve that stays finite and ends below where it started."""
+    return bool(np.all(np.isfinite(curve)) and curve[-1] < curve[0])
+
+
 def trained_wide_deep(ctx):
     """Train fresh Wide & Deep models by the rule of :mod:`grader.checks.trials`: up to three tries, each built and
     compiled by the student's own functions after seeding Keras with a seed from their code, on data drawn from
@@ -366,8 +371,7 @@ def trained_wide_deep(ctx):
             raise Incorrect(exc.message, *([Explanation(why)] if why else []), *exc.details) from None
         main_key, aux_key = loss_keys(history, io)
         curves = {"main": history[main_key], "aux": history[aux_key]}
-        learned = all(bool(np.all(np.isfinite(c)) and c[-1] < c[0]) for c in curves.values())
-        return Trial(seed, learned, model, value=curves)
+        return Trial(seed, all(fell(c) for c in curves.values()), model, value=curves)
 
     def train():
         compiled(ctx)  # compiles at all, once, before any try
@@ -383,7 +387,7 @@ def wide_deep_trains(ctx):
     if result.learned:
         return
     curves = next(t.value for t in result.trials if not t.learned)
-    name = next(n for n, c in curves.items() if not (np.all(np.isfinite(c)) and c[-1] < c[0]))
+    name = next(n for n, c in curves.items() if not fell(c))
     raise Incorrect({"ko": f"학습하는 동안 {'주' if name == 'main' else '보조'} 출력의 손실이 줄지 않았습니다.",
                      "en": f"The {'main' if name == 'main' else 'auxiliary'} output's loss did not go down "
                            "during training."},

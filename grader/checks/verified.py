@@ -206,7 +206,6 @@ def computed_loss(ctx: Any, handle: Any, x: Any, y: Any, label: str) -> dict:
     """``{"loss", "pred"}``: the total loss and the outputs of the model behind ``handle``, both computed by the judge's
     own Keras from its exported config, compile settings and weights (never by the student's process)."""
     from grader.checks.core import Incorrect
-    from grader.server import facts as kept
 
     exported = _validated(_ask(ctx, label, lambda: ctx.session.run(EXPORT_VALUES, model=handle)), label)
     got = _oracle_run(ctx, LOSS, label, exported=exported, x=x, y=y) if exported.get("is_model") else None

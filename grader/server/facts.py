@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -80,16 +79,10 @@ def store(exported: Any, seed: int, rebuilt: Any) -> None:
     name, folder = entry_name(exported, seed), _folder()
     if name is None or folder is None or not (isinstance(rebuilt, dict) and isinstance(rebuilt.get("facts"), dict)):
         return
+    from grader.report.json_result import write_atomic
+
     try:
-        payload = wire.dumps(rebuilt)
-        fd, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            os.replace(temporary, folder / name)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomic(folder / name, wire.dumps(rebuilt).decode("utf-8"))  # wire frames are JSON text
         _prune(folder)
     except (OSError, TypeError, ValueError):
         pass  # a full disk: the next run asks the oracle again
