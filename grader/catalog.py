@@ -14,7 +14,7 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any, Callable
 
 from grader.errors import CatalogError  # noqa: F401  (defined in grader.errors, importable from here as before)
@@ -358,26 +358,24 @@ class Catalog:
         return self._items
 
     def _scan(self) -> list[Exercise]:
-        found = []
+        return [self._load(folder, match) for folder, match in self._folders()]
+
+    def _folders(self) -> list[tuple[Path, re.Match]]:
+        """The exercise and quiz folders, in id order, their metadata unread."""
         if not self.exercises_dir.is_dir():
-            return found
+            return []
+        found = []
         for folder in sorted(self.exercises_dir.iterdir()):
             match = _DIR_NAME.match(folder.name)
-            if not match or not (folder / META_FILE).exists():
-                continue
-            solution = self.solutions_dir / folder.name
-            meta, typed = _read_meta(folder, self.root)
-            found.append(
-                Exercise(
-                    id=match["id"],
-                    slug=match["slug"],
-                    folder=folder,
-                    solution_folder=solution if solution.is_dir() else None,
-                    meta=meta,
-                    metadata=typed,
-                )
-            )
+            if match and (folder / META_FILE).exists():
+                found.append((folder, match))
         return found
+
+    def _load(self, folder: Path, match: re.Match) -> Exercise:
+        solution = self.solutions_dir / folder.name
+        meta, typed = _read_meta(folder, self.root)
+        return Exercise(id=match["id"], slug=match["slug"], folder=folder,
+                        solution_folder=solution if solution.is_dir() else None, meta=meta, metadata=typed)
 
     def suggest(self, key: str, n: int = 2) -> list[Exercise]:
         """Exercises whose slug (or a word of it), name or id is close to a misspelt ``key`` (difflib)."""
@@ -400,16 +398,8 @@ class Catalog:
 
     def resolve(self, name: str) -> Exercise:
         """``ex05``, ``5``, ``05``, ``losses``, ``ex05_losses`` and ``q01`` all name an exercise."""
-        key = name.strip().lower().rstrip("/")
-        key = Path(key).name if "/" in key else key
-        if key.isdigit():
-            key = f"ex{int(key):02d}"
-        elif re.fullmatch(r"(ex|q)\d+", key):
-            prefix = "ex" if key.startswith("ex") else "q"
-            key = f"{prefix}{int(key[len(prefix):]):02d}"
-        matches = [e for e in self.items if key in (e.id, e.slug, e.name)]
-        if not matches:
-            matches = [e for e in self.items if e.slug.startswith(key) or key in e.slug.split("_")]
+        key = _key(name)
+        matches = _matching(key, self.items)
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -419,6 +409,34 @@ class Catalog:
                 raise CatalogError(Msg("did_you_mean", name=name, suggestions=_either(shown)))
             raise CatalogError(Msg("unknown_exercise", name=name))
         raise CatalogError(Msg("ambiguous_exercise", name=name, matches=", ".join(e.name for e in matches)))
+
+
+    def one(self, name: str) -> Exercise | None:
+        """:meth:`resolve` where ``name`` names exactly one item, reading that item's metadata only (the command
+        itself reads them all, and reports any problem); None otherwise."""
+        entries = [SimpleNamespace(id=m["id"], slug=m["slug"], name=f.name, where=(f, m)) for f, m in self._folders()]
+        matches = _matching(_key(name), entries)
+        return self._load(*matches[0].where) if len(matches) == 1 else None
+
+
+def _key(name: str) -> str:
+    """``ex5``, ``5``, ``05`` → ``ex05``; a path → its last part; lower case."""
+    key = name.strip().lower().rstrip("/")
+    key = Path(key).name if "/" in key else key
+    if key.isdigit():
+        key = f"ex{int(key):02d}"
+    elif re.fullmatch(r"(ex|q)\d+", key):
+        prefix = "ex" if key.startswith("ex") else "q"
+        key = f"{prefix}{int(key[len(prefix):]):02d}"
+    return key
+
+
+def _matching(key: str, items: list) -> list:
+    """The items ``key`` names: by id, slug or name, else by the start of the slug or one of its words."""
+    matches = [e for e in items if key in (e.id, e.slug, e.name)]
+    if not matches:
+        matches = [e for e in items if e.slug.startswith(key) or key in e.slug.split("_")]
+    return matches
 
 
 def _either(items: list[str]) -> object:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from grader.catalog import Exercise
 from grader.errors import SubmissionMissing
@@ -64,6 +66,32 @@ class Reporter:
 
     def event(self, event: dict) -> None:
         pass
+
+    def checks_ready(self) -> None:
+        """The checks are imported: from here the judge mostly waits on the student's process."""
+
+
+_LATER = threading.local()
+
+
+@contextmanager
+def closing_later() -> Iterator[list[Callable[[], None]]]:
+    """The sessions the gradings of this thread open are closed by the caller, from the list this yields, instead
+    of before :func:`grade` returns: a result is shown while its student's process is still being taken down."""
+    jobs: list[Callable[[], None]] = []
+    _LATER.jobs = jobs
+    try:
+        yield jobs
+    finally:
+        _LATER.jobs = None
+
+
+def _finally(job: Callable[[], None]) -> None:
+    jobs = getattr(_LATER, "jobs", None)
+    if jobs is None:
+        job()
+    else:
+        jobs.append(job)
 
 
 def exercise_limits(exercise: Exercise) -> Limits:
@@ -203,6 +231,7 @@ def grade(
             return result
         assert session is not None
         reporter.status(Msg("starting").render(options.lang))
+        reporter.checks_ready()
         attempted = [s for s in specs if not (s.needs and set(s.needs) <= unchanged)]
         loadable = loadable_path(submission, extracted, exercise.meta.get("file"))  # a notebook's code as a .py file
         load_problem = preload.result() if preload is not None else None  # loaded ahead of time
@@ -236,10 +265,10 @@ def grade(
         if preload is not None:
             preload.cancel()  # an error or Ctrl+C before its outcome was read: never close under a request on its way
         if own_session and session is not None:
-            session.close()
+            _finally(session.close)
         if own_oracle:
-            oracle.close()
-        remove_loadable(loadable, submission)
+            _finally(oracle.close)
+        _finally(functools.partial(remove_loadable, loadable, submission))
         result.seconds = time.monotonic() - started
     return result
 

@@ -3,15 +3,17 @@
 The worker (numpy, or TensorFlow for a Keras exercise) imports while typer, rich and the judge import here,
 instead of after them; the judge then finds it started (:func:`grader.sandbox.launcher.zygote` keeps one per
 kind). A student's grading commands (`grade exNN`, `grade check`, `grade all`, `grade watch`) borrow it from the
-user's warm server (:mod:`grader.server`), started in the background the first time; ``--no-server`` (any
-position) or ``GRADE_SERVER=0`` keeps this run on a worker of its own. Only a guess from the raw arguments:
-anything unclear starts nothing, and the command itself decides.
+user's warm server (:mod:`grader.server`), started in the background the first time, and with it `grade exNN`
+begins grading before the command line loads (:mod:`grader.early`); ``--no-server`` (any position) or
+``GRADE_SERVER=0`` keeps this run on a worker of its own. Only a guess from the raw arguments: anything unclear
+starts nothing, and the command itself decides.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 NO_SERVER = "--no-server"
 
@@ -25,33 +27,39 @@ def _option(argv: list[str], name: str) -> str | None:
     return None
 
 
-def start_worker(argv: list[str]) -> None:
-    """Start the warm worker `grade <exercise> ...` will ask for; never fails, never blocks."""
+def start_worker(argv: list[str]) -> Any:
+    """Start the warm worker `grade <exercise> ...` will ask for; with the warm server, begin grading too
+    (:mod:`grader.early`, returned). Never fails, never blocks."""
     try:
         words = [a for a in argv if not a.startswith("-")]
         if not words or "--help" in argv:
-            return
+            return None
         name = words[1] if words[0] in ("check", "watch") and len(words) > 1 else words[0]
         from grader.catalog import Catalog, find_root
         from grader.sandbox import launcher
 
         if not launcher.forking_supported():
-            return
+            return None
         catalog = Catalog(find_root())
         if words[0] == "all":  # the workers it needs are started by `grade all` itself (assignment.SharedSessions)
             _server(catalog.root)
-            return
-        item = catalog.resolve(name)  # another command (`grade batch`, ...) is no exercise: raises
-        if item.kind != "exercise":
-            return
+            return None
+        item = catalog.one(name)  # another command (`grade batch`, ...) names no exercise
+        if item is None or item.kind != "exercise":
+            return None
         from grader.judge import Options, backend_for, default_backend
 
         backend = backend_for(item, Options(backend=_option(argv, "--backend") or default_backend()))
         device = _option(argv, "--device") or "auto"
-        _server(item.folder.parent.parent)
+        served = _server(item.folder.parent.parent)
         launcher.zygote(bool(item.tensorflow), device, item.folder.parent.parent, backend).start()
+        if served:
+            from grader import early
+
+            return early.start(argv, catalog)
     except Exception:  # noqa: BLE001 - only a head start: the command reports every problem itself
-        return
+        return None
+    return None
 
 
 def _server(root: object) -> bool:
@@ -67,7 +75,11 @@ def main() -> None:
     if NO_SERVER in sys.argv[1:]:
         sys.argv = [a for a in sys.argv if a != NO_SERVER]
         os.environ["GRADE_SERVER"] = "0"
-    start_worker(sys.argv[1:])
+    begun = start_worker(sys.argv[1:])
+    if begun is not None:
+        from grader.early import wait_until_busy
+
+        wait_until_busy(begun)
     from grader.cli import main as cli_main
 
     cli_main()

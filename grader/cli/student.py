@@ -231,14 +231,18 @@ def check_command(
 def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device: str, format: Format, output: Optional[Path],
               shown_path: Optional[Path] = None):
     """Grade ``path``; the text view names ``shown_path`` (default: ``path``) unless it is the stub."""
+    from grader.early import adopt
     from grader.judge import Options, Reporter, grade
     from grader.report.json_result import dumps, write_atomic
     from grader.report.gradescope import to_gradescope
 
     options = Options(lang=lang, seed=seed if seed is not None else secrets.randbelow(1_000_000), device=device)
+    early = adopt(item, path, options, seed)  # begun before this command line loaded (grader.early)
+    if early is not None:
+        options = early.options
     if format is Format.json:
         try:
-            result = grade(item, path, options, Reporter())
+            result = early.wait(Reporter()) if early is not None else grade(item, path, options, Reporter())
         except GraderError as exc:
             raise _usage_error(exc.message, lang) from None
         text = dumps(to_gradescope(result))
@@ -253,7 +257,7 @@ def run_grade(item: Exercise, path: Path, lang: str, seed: Optional[int], device
     console = make_console()
     try:
         with LiveReporter(console, lang) as reporter:
-            result = grade(item, path, options, reporter)
+            result = early.wait(reporter) if early is not None else grade(item, path, options, reporter)
     except GraderError as exc:
         raise _usage_error(exc.message, lang) from None
     named = shown_path if shown_path is not None else path

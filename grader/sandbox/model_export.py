@@ -69,27 +69,74 @@ def _build_layers(model: Any) -> None:
 def probe_outputs(model: Any, seed: int, x: Any) -> Any:
     """The model's outputs on ``x`` with every weight set to the judge's seeded values (``probe_weights``),
     its own weights put back afterwards: the judge's copy, rebuilt from the config, must give the same."""
-    saved = model.get_weights()
+    import keras
+
+    variables = list(model.weights)
+    saved = [keras.ops.copy(v.value) for v in variables]  # in the backend: no round trip through numpy
     try:
-        model.set_weights(probe_weights([list(np.shape(w)) for w in saved], seed))
+        set_weights(variables, probe_weights([[int(d) for d in v.shape] for v in variables], seed))
         return predict(model, x)
     finally:
-        model.set_weights(saved)
+        for variable, value in zip(variables, saved):
+            variable.assign(value)
+
+
+def set_weights(variables: list, arrays: list[np.ndarray]) -> None:
+    """Keras' ``set_weights`` on these variables (the same checks), without copying the arrays where the backend
+    can take numpy's memory as it is (TensorFlow, through DLPack): a 12 M-parameter model in 5 ms instead of 50."""
+    if len(variables) != len(arrays):
+        raise ValueError(f"expected {len(variables)} weight arrays, got {len(arrays)}")
+    for variable, array in zip(variables, arrays):
+        if tuple(variable.shape) != tuple(np.shape(array)):
+            raise ValueError(f"weight of shape {tuple(variable.shape)} given an array of shape {np.shape(array)}")
+    for variable, array in zip(variables, arrays):
+        variable.assign(_tensor(array, variable.dtype))
+
+
+ALIGN = 128  # bytes: TensorFlow aborts the process on a tensor whose memory is not aligned for Eigen (64 at most)
+
+
+def _tensor(array: np.ndarray, dtype: Any) -> Any:
+    """``array`` as the backend's tensor, its memory shared where TensorFlow can (an array of the variable's dtype,
+    contiguous, writable and aligned: :func:`aligned_empty`); else as it is, for ``assign`` to convert."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow" or not isinstance(array, np.ndarray) or array.dtype != np.dtype(dtype) \
+            or not array.flags.c_contiguous or not array.flags.writeable or array.size == 0 \
+            or array.ctypes.data % ALIGN:
+        return array
+    try:
+        import tensorflow as tf
+
+        return tf.experimental.dlpack.from_dlpack(array.__dlpack__())
+    except Exception:  # noqa: BLE001 - an array DLPack does not take: copied by assign as before
+        return array
 
 
 def probe_weights(shapes: list, seed: int) -> list[np.ndarray]:
     """Weights drawn from the judge's seed for arrays of these shapes (the same numbers in the oracle and in the
-    student's process): kernels uniform with variance 1/fan-in, vectors in [0.5, 1.5] (a valid variance, scale or bias)."""
-    rng = np.random.default_rng(seed)
+    student's process): kernels uniform with variance 1/fan-in, vectors in [0.5, 1.5] (a valid variance, scale or bias).
+    SFC64 draws 12 M float32 in 30 ms (numpy's default PCG64: 50)."""
+    rng = np.random.Generator(np.random.SFC64(seed))
     out = []
     for shape in shapes:
         if len(shape) >= 2:
             fan_in = max(int(np.prod(shape[:-1])), 1)
             limit = np.float32(np.sqrt(3.0 / fan_in))  # uniform of variance 1/fan_in: 4x faster to draw than normal
-            kernel = rng.random(shape, dtype=np.float32)
+            kernel = rng.random(dtype=np.float32, out=aligned_empty(shape))
             kernel *= 2 * limit
             kernel -= limit
             out.append(kernel)
         else:
-            out.append(rng.random(shape, dtype=np.float32) + np.float32(0.5))
+            vector = rng.random(dtype=np.float32, out=aligned_empty(shape))
+            vector += np.float32(0.5)
+            out.append(vector)
     return out
+
+
+def aligned_empty(shape: list) -> np.ndarray:
+    """An uninitialised float32 array whose memory starts on an :data:`ALIGN` boundary (numpy's own: 16 bytes)."""
+    size = int(np.prod(shape, dtype=np.int64))
+    raw = np.empty(size * 4 + ALIGN, dtype=np.uint8)
+    start = -raw.ctypes.data % ALIGN
+    return raw[start:start + size * 4].view(np.float32).reshape(shape)

@@ -141,8 +141,10 @@ def _from_config(exported: dict, seed: int, n: int, given: Any = None) -> dict:
         raise Refused("not a Sequential or functional model")
     weights = _arrays(exported, seed)
     if weights or model.weights:
+        from grader.sandbox.model_export import set_weights
+
         try:
-            model.set_weights(weights)
+            set_weights(model.weights, weights)
         except Exception as exc:  # noqa: BLE001 - arrays that do not fit the config
             raise Refused(f"the weight arrays do not fit the config ({type(exc).__name__}: {str(exc)[:200]})") from None
     facts = dict(keras_facts.describe(model))

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from grader.sandbox import boundary, confine
+from grader.sandbox import boundary, cgroups, confine
 from grader.sandbox.launcher import LaunchError, Zygote
 from grader.sandbox.zygote import MAX_FDS
 from grader.server import place
@@ -60,6 +60,7 @@ class Starter:
 
 _STARTER: Starter | None = None
 _STARTER_LOCK = threading.Lock()
+SWEEP_AFTER = 2.0  # seconds after a client leaves: its students' processes are gone by then (killed at its exit)
 
 
 class Held(Zygote):
@@ -265,6 +266,10 @@ class Server:
                     held.users -= 1
                     self.last_used = time.monotonic()
             self.wake()
+            if held is not None:  # the cgroups of the students' processes that client did not wait for
+                sweeper = threading.Timer(SWEEP_AFTER, cgroups.sweep_own)
+                sweeper.daemon = True
+                sweeper.start()
 
     def hello(self, conn: socket.socket, hello: dict) -> Held | None:
         if hello.get("key") != self.key or hello.get("protocol") != place.PROTOCOL:
