@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import functools
 import os
 import threading
 import time
@@ -268,7 +267,7 @@ def grade(
             _finally(session.close)
         if own_oracle:
             _finally(oracle.close)
-        _finally(functools.partial(remove_loadable, loadable, submission))
+        remove_loadable(loadable, submission)
         result.seconds = time.monotonic() - started
     return result
 

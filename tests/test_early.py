@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -161,23 +161,36 @@ def _groups_of(pid: int) -> list[Path]:
     return found
 
 
-def test_a_grade_that_does_not_wait_for_its_students_process_leaves_nothing_behind(course, server_dir):
+def _temporary(prefix: str) -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob(prefix + "*"))
+
+
+@pytest.mark.parametrize("sandbox", ["auto", "landlock"])  # landlock: the student's scratch folder is on /tmp
+def test_a_grade_that_does_not_wait_for_its_students_process_leaves_nothing_behind(course, server_dir, sandbox):
     """`grade` shows its result and exits while its student's process is taken down: nothing of it survives."""
     _submit(course, HONEST)
-    assert _passed(_grade(course, server_dir))
+    assert _passed(_grade(course, server_dir, GRADE_SANDBOX=sandbox))
     [server] = _servers(server_dir)
     assert _until(lambda: not _below_server(server), 30)  # between runs: the warm workers alone
+    before = _temporary("grade-student-") | _temporary("grade-notebook-")
     _submit(course, LINGER + HONEST)  # leaves a sleeping grandchild of its own behind, if it can
-    env = {**os.environ, "LANG": "C.UTF-8", "NO_COLOR": "1", **_env(course, server_dir)}
+    env = {**os.environ, "LANG": "C.UTF-8", "NO_COLOR": "1", **_env(course, server_dir, GRADE_SANDBOX=sandbox)}
     run = subprocess.Popen([sys.executable, "-m", "grader", "ex05", "--lang", "en"], env=env, cwd=ROOT,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = run.communicate(timeout=240)
     assert run.returncode == 0 and "All checks passed" in out, out + err  # the answers are right
+    notebook = course / "losses.ipynb"  # a notebook: its code is loaded from a temporary file
+    from grader.catalog import Catalog
+    from tests.test_notebooks import notebook_with, save
+
+    save(notebook_with(Catalog(course).resolve("ex05"), LINGER + HONEST), notebook)
+    assert _passed(_grade(course, server_dir, "--submission", str(notebook), GRADE_SANDBOX=sandbox))
     assert _until(lambda: not _below_server(server), 30), _below_server(server)
     assert _until(lambda: not _groups_of(run.pid), 30), _groups_of(run.pid)
+    assert _until(lambda: _temporary("grade-student-") | _temporary("grade-notebook-") <= before, 30)
     assert [s["pid"] for s in _servers(server_dir)] == [server["pid"]]
     _submit(course, HONEST)
-    assert _passed(_grade(course, server_dir))  # and the next run is graded as ever
+    assert _passed(_grade(course, server_dir, GRADE_SANDBOX=sandbox))  # and the next run is graded as ever
 
 
 def _cgroup_base() -> Path | None:
@@ -205,3 +218,29 @@ def test_the_server_removes_the_cgroups_a_grade_that_did_not_wait_left(course, s
         owner.kill()
         if left.exists():
             left.rmdir()
+
+
+def test_a_students_scratch_folder_on_the_hosts_tmp_goes_with_the_student(monkeypatch, tmp_path):
+    """Without bubblewrap the scratch folder is on this machine's /tmp: the monitor removes it as soon as the
+    student's processes are gone, before it says so, so a `grade` that does not wait leaves none behind."""
+    from grader.sandbox import Limits, Session, launcher
+
+    monkeypatch.setenv("GRADE_SANDBOX", "landlock")
+    monkeypatch.setattr(launcher, "PROVIDER", None)
+    launcher.close_all()
+    path = tmp_path / "student.py"
+    path.write_text("import os\nopen(os.path.join(os.environ['TMPDIR'], 'kept.txt'), 'w').write('x')\n"
+                    "def answer():\n    return 42\n")
+    session = Session(limits=Limits(seconds=20), root=ROOT).start()
+    try:
+        session.load(path)
+        assert session.call("answer") == 42  # the student's code ran, and wrote to its scratch folder
+        child = session.child
+        scratch = Path(child.scratch)
+        assert scratch.is_dir() and scratch.parent == Path(tempfile.gettempdir())
+        child.kill()  # what this process's exit does to the kill pipe
+        assert child.wait(20) is not None
+        assert not scratch.exists()  # the monitor removed it before it reported the end (this process did not)
+    finally:
+        session.close()
+        launcher.close_all()

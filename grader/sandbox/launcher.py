@@ -202,7 +202,7 @@ class Zygote:
             else:
                 scratch = tempfile.mkdtemp(prefix="grade-student-")
                 os.chmod(scratch, 0o700)
-                config = {**config, "read": boundary.read_paths(self.root), "tmp_dir": scratch}
+                config = {**config, "read": boundary.read_paths(self.root), "tmp_dir": scratch, "remove_tmp": True}
             config = {**config, "env": child_env(self.device, self.backend),
                       "memory_cgroup": bool(group and "memory" in group.folders)}
             assert self.sock is not None

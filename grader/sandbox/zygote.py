@@ -15,6 +15,7 @@ import io
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
@@ -209,11 +210,22 @@ class Monitor:
             os.waitpid(init, 0)
         except ChildProcessError:
             pass
+        if self.config.get("remove_tmp"):  # a scratch folder on the host's /tmp: gone with its student, even
+            self._remove_scratch(str(self.config.get("tmp_dir")))  # when the judge did not wait
         ended["layers"] = self.layers
         try:
             os.write(self.status, json.dumps(ended).encode() + b"\n")
         except OSError:
             pass
+
+    def _remove_scratch(self, folder: str) -> None:
+        """The student's private tmpfs (mounted there in the namespace this monitor shares) first, then the folder."""
+        if "mount-namespace" in self.layers:
+            try:
+                confine.detach(folder)
+            except OSError:
+                pass
+        shutil.rmtree(folder, ignore_errors=True)
 
     def _kill(self, init: int, in_pidns: bool) -> None:
         _signal(init, signal.SIGKILL)  # the namespace's init: every process in it dies too
