@@ -35,6 +35,9 @@ def start_worker(argv: list[str]) -> Any:
         if not words or "--help" in argv:
             return None
         name = words[1] if words[0] in ("check", "watch") and len(words) > 1 else words[0]
+        from grader.early import parse
+
+        name = (parse(argv) or {}).get("exercise", name)  # read with the options' values (`grade --lang ko ex05`)
         from grader.catalog import Catalog, find_root
         from grader.sandbox import launcher
 

@@ -151,6 +151,7 @@ def _started_workers() -> set[tuple]:
 @pytest.mark.parametrize("argv, expected", [
     (["ex05", "--submission", "x.py", "--format", "json"], (False, "cpu", "none")),  # numpy: no Keras at all
     (["check", "ex13"], (False, "cpu", "none")),
+    (["--lang", "ko", "ex02", "--device", "cpu"], (True, "cpu", "tensorflow")),  # an option's value before the name
     (["ex02", "--device", "cpu"], (True, "cpu", "tensorflow")),
     (["ex01", "--backend", "jax", "--device", "cpu"], (True, "cpu", "tensorflow")),  # ex01 is TensorFlow-only
     (["batch", "students/", "--out", "results/"], None),  # not an exercise: its command starts its own workers
