@@ -134,15 +134,10 @@ class Early:
 _EARLY: Early | None = None
 
 
-def start(argv: list[str], catalog: Any) -> Early | None:
-    """Begin grading what `grade ...` asks for, where it is one exercise's check; None (nothing begun) otherwise."""
+def start(asked: dict[str, str], item: Any) -> Early | None:
+    """Begin grading what :func:`parse` read, ``item`` the exercise it names (its metadata alone was read: the
+    command reads the others, and says what is wrong); None (nothing begun) where the command would refuse it."""
     global _EARLY
-    asked = parse(argv)
-    if asked is None:
-        return None
-    item = catalog.one(asked["exercise"])  # its metadata alone: the command reads the others (and says what is wrong)
-    if item is None or item.kind != "exercise":
-        return None
     path = Path(asked["submission"]) if "submission" in asked else item.stub_path
     if not path.is_file() or "submission" in asked and item.reference_path is not None and _patch(path):
         return None  # refused by the command (exit 2), or a sample graded as the patched reference

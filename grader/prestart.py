@@ -37,7 +37,8 @@ def start_worker(argv: list[str]) -> Any:
         name = words[1] if words[0] in ("check", "watch") and len(words) > 1 else words[0]
         from grader.early import parse
 
-        name = (parse(argv) or {}).get("exercise", name)  # read with the options' values (`grade --lang ko ex05`)
+        asked = parse(argv)  # `grade exNN` read with its options' values (`grade --lang ko ex05`), else None
+        name = asked["exercise"] if asked is not None else name
         from grader.catalog import Catalog, find_root
         from grader.sandbox import launcher
 
@@ -56,10 +57,10 @@ def start_worker(argv: list[str]) -> Any:
         device = _option(argv, "--device") or "auto"
         served = _server(item.folder.parent.parent)
         launcher.zygote(bool(item.tensorflow), device, item.folder.parent.parent, backend).start()
-        if served:
+        if served and asked is not None:
             from grader import early
 
-            return early.start(argv, catalog)
+            return early.start(asked, item)
     except Exception:  # noqa: BLE001 - only a head start: the command reports every problem itself
         return None
     return None
