@@ -11,7 +11,7 @@ another thread of the same process.
 
 from __future__ import annotations
 
-import secrets
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,12 +145,17 @@ def start(asked: dict[str, str], item: Any) -> Early | None:
 
     seed_given = "seed" in asked
     options = Options(lang=asked.get("lang") or default_lang(),
-                      seed=int(asked["seed"]) if seed_given else secrets.randbelow(1_000_000),
+                      seed=int(asked["seed"]) if seed_given else _random_seed(),
                       device=asked.get("device", "auto"), backend=asked.get("backend") or default_backend())
     begun = Early(item, path, options, seed_given)
     begun.begin()
     _EARLY = begun
     return begun
+
+
+def _random_seed() -> int:
+    """As the command draws one (`secrets.randbelow(1_000_000)`), without importing `secrets` (5 ms) first."""
+    return int.from_bytes(os.urandom(8), "big") % 1_000_000
 
 
 def _patch(path: Path) -> bool:

@@ -67,7 +67,7 @@ class Reporter:
         pass
 
     def checks_ready(self) -> None:
-        """The checks are imported: from here the judge mostly waits on the student's process."""
+        """The checks are imported and the file is loaded: from here the judge mostly waits on the student's process."""
 
 
 _LATER = threading.local()
@@ -230,7 +230,6 @@ def grade(
             return result
         assert session is not None
         reporter.status(Msg("starting").render(options.lang))
-        reporter.checks_ready()
         attempted = [s for s in specs if not (s.needs and set(s.needs) <= unchanged)]
         loadable = loadable_path(submission, extracted, exercise.meta.get("file"))  # a notebook's code as a .py file
         load_problem = preload.result() if preload is not None else None  # loaded ahead of time
@@ -240,6 +239,7 @@ def grade(
             load_problem = None
         if load_problem is not None:
             result.problem, *result.problem_details = load_problem
+        reporter.checks_ready()  # the file is in the student's process: the judge mostly waits on it from here
         reporter.status(Msg("grading").render(options.lang))
         shared: dict = {}
         for spec in specs:

@@ -17,6 +17,7 @@ import pytest
 
 from grader.sandbox import Limits, Session, StudentRaised, Verdict, probe_isolation
 from grader.sandbox.boundary import describe
+from grader.sandbox.chain import is_spare
 from tests.conftest import ROOT, run_grade
 
 LAYERS = probe_isolation(ROOT)
@@ -85,7 +86,8 @@ def leftover_processes() -> list[psutil.Process]:
             parent = process.parent()
             is_worker = "grader.sandbox.zygote" in " ".join(process.cmdline()) and process.name() != "bwrap"
             if is_worker and (parent.name() == "bwrap" or parent.pid == os.getpid()):
-                found += [p for p in process.children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
+                found += [p for p in process.children(recursive=True)
+                          if p.status() != psutil.STATUS_ZOMBIE and not is_spare(p.pid)]
         except psutil.Error:
             continue
     return found

@@ -234,7 +234,11 @@ def _device_info(tf: Any) -> dict:
     keras = sys.modules.get("keras")
     backend = keras.backend.backend() if keras is not None else None
     if backend == "tensorflow" and tf is not None:
-        gpus = tf.config.list_physical_devices("GPU")
+        from grader.sandbox.boundary import gpu_present
+
+        # no device node (or CUDA_VISIBLE_DEVICES=-1): TensorFlow sees no GPU, and asking it costs up to 20 ms
+        no_gpu = os.environ.get("CUDA_VISIBLE_DEVICES") == "-1" or not gpu_present()
+        gpus = [] if no_gpu else tf.config.list_physical_devices("GPU")
         for gpu in gpus:
             try:
                 tf.config.experimental.set_memory_growth(gpu, True)

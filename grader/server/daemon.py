@@ -266,7 +266,9 @@ class Server:
                     held.users -= 1
                     self.last_used = time.monotonic()
             self.wake()
-            if held is not None:  # the cgroups of the students' processes that client did not wait for
+            if held is not None:
+                self.check_memory()  # once the client is done: never while its student runs beside it
+                # the cgroups of the students' processes that client did not wait for
                 sweeper = threading.Timer(SWEEP_AFTER, cgroups.sweep_own)
                 sweeper.daemon = True
                 sweeper.start()
@@ -288,7 +290,6 @@ class Server:
             except OSError:
                 pass
             return None
-        self.check_memory()
         return held
 
     def worker(self, kind: tuple[bool, str, str]) -> Held:
@@ -314,7 +315,6 @@ class Server:
                 for fd in fds:
                     os.close(fd)
             conn.send(reply)
-            self.check_memory()
 
     # --- what it holds ---------------------------------------------------------------------------------
 
@@ -331,7 +331,7 @@ class Server:
         for held in list(self.workers.values()):
             if held.proc is not None and held.proc.poll() is None:
                 pids += worker_pids(held.proc.pid)
-        return usage(pids)[0] // 2**20
+        return usage(pids)[1] // 2**20  # PSS: the spare chains share nearly all of their worker's pages
 
     def check_memory(self) -> None:
         """Past the cap: idle workers go first; still past it, no new clients, and exit when the last one leaves."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from grader.sandbox.chain import SPARE
+
 
 def _rollup(pid: int) -> tuple[int, int]:
     try:
@@ -51,13 +53,14 @@ def _name(pid: int) -> str:
 
 
 def worker_pids(pid: int) -> list[int]:
-    """A warm worker's own processes: bubblewrap's and the worker's, not the students' children it forked."""
+    """A warm worker's own processes: bubblewrap's, the worker's and its spare chain's (forked ahead, no
+    student's code in it), not the students' processes."""
     found, todo = [pid], [pid]
     while todo:
         current = todo.pop()
-        if _name(current) != "bwrap":
-            continue
+        name = _name(current)
         for child in _children(current):
-            found.append(child)
-            todo.append(child)
+            if name in ("bwrap", SPARE) or _name(child) == SPARE:
+                found.append(child)
+                todo.append(child)
     return found

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 IDLE_SECONDS = 900.0  # a server with no client for this long exits (GRADE_SERVER_IDLE)
-MEMORY_CAP_MB = 2048  # a server whose warm workers pass this (RSS) drops them and exits (GRADE_SERVER_MEMORY_MB)
+MEMORY_CAP_MB = 2048  # a server whose warm workers pass this (PSS) drops them and exits (GRADE_SERVER_MEMORY_MB)
 MAX_SOCKET_PATH = 107  # sun_path holds 108 bytes with the final NUL: a longer path means no server (today's path)
 PROTOCOL = 1  # what a client and a server say to each other (grader.server.daemon)
 BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); from grader.server.daemon import main; main()"
