@@ -76,6 +76,27 @@ def _server(root: object) -> bool:
 
 
 def main() -> None:
+    """`grade`: a Ctrl+C before the command line has taken over is said as the command line says it (exit 130)."""
+    try:
+        _main()
+    except KeyboardInterrupt:
+        interrupted()
+
+
+def interrupted() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C while this is said changes nothing
+    try:
+        from grader.interrupted import message
+
+        print("\n" + message(), file=sys.stderr)
+    except Exception:  # noqa: BLE001 - an import Ctrl+C cut short: the exit code says it
+        pass
+    _leave(130)
+
+
+def _main() -> None:
     if NO_SERVER in sys.argv[1:]:
         sys.argv = [a for a in sys.argv if a != NO_SERVER]
         os.environ["GRADE_SERVER"] = "0"

@@ -244,3 +244,26 @@ def test_a_students_scratch_folder_on_the_hosts_tmp_goes_with_the_student(monkey
     finally:
         session.close()
         launcher.close_all()
+
+
+def test_ctrl_c_before_the_command_line_has_loaded_says_which_grade_stopped_without_a_traceback(course, server_dir):
+    import signal
+    import time
+
+    _submit(course, HONEST)
+    assert _passed(_grade(course, server_dir))  # the same set-up grades to the end when nobody interrupts it
+    env = {**os.environ, "LANG": "C.UTF-8", "NO_COLOR": "1", **_env(course, server_dir)}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+    python = time.perf_counter() - started  # Python's own start: a Ctrl+C before it ends is Python's to report
+    for after in (0.02, 0.08, 0.15, 0.3):  # reading the grader, the early grading, the command line importing
+        proc = subprocess.Popen([sys.executable, "-m", "grader", "ex05", "--lang", "en"], env=env, cwd=course,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(python + after)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        if proc.returncode == 0:
+            continue  # graded before the signal came (a fast machine)
+        assert "Traceback" not in err, (after, err)
+        assert proc.returncode == 130, (after, proc.returncode, err)
+        assert "Stopped by Ctrl+C: `grade ex05` did not finish" in err, (after, err)

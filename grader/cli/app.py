@@ -17,7 +17,9 @@ import typer
 from typer.core import TyperGroup
 
 from grader.catalog import Catalog, find_root
+from grader import interrupted
 from grader.errors import GraderError
+from grader.interrupted import CHECK_COMMAND, argv_lang
 from grader.i18n import Msg, default_lang, register, tr
 from grader.report.console import make_console
 
@@ -27,16 +29,7 @@ register({
         "ko": "이 컴퓨터에서는 학생 코드를 격리할 수 없습니다({missing}). 그래도 채점하려면 --allow-unconfined 옵션을 주세요.",
         "en": "Student code cannot be confined on this machine ({missing} missing). Pass --allow-unconfined to grade anyway.",
     },
-    "interrupted": {
-        "ko": "Ctrl+C를 눌러 `{command}` 실행을 중간에 멈췄습니다. 끝까지 채점하려면 다시 실행하세요.",
-        "en": "Stopped by Ctrl+C: `{command}` did not finish. Run it again to grade everything.",
-    },
 })
-
-CHECK_COMMAND = "check"
-#: Options of `grade ex05` followed by a value (the exercise is the first word that is not one of these values).
-VALUE_OPTIONS = frozenset(("--lang", "-l", "--submission", "--format", "-f", "--output", "-o", "--seed", "--device",
-                           "--backend", "--answers"))
 
 
 class ExerciseFirstGroup(TyperGroup):
@@ -55,13 +48,7 @@ class ExerciseFirstGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            name = ctx.invoked_subcommand or ""
-            if name == CHECK_COMMAND:  # `grade ex05`: the exercise as typed
-                argv = sys.argv[1:]
-                name = next((a for i, a in enumerate(argv) if not a.startswith("-") and a != CHECK_COMMAND
-                             and not (i and argv[i - 1] in VALUE_OPTIONS)), "")
-            command = f"grade {name}".strip()
-            make_console(stderr=True).print("\n" + tr(Msg("interrupted", command=command), argv_lang()), style="yellow",
+            make_console(stderr=True).print("\n" + interrupted.message(ctx.invoked_subcommand), style="yellow",
                                             markup=False)
             raise typer.Exit(130) from None
 
@@ -138,14 +125,6 @@ def require_boundary(root: Path, allow_unconfined: bool, lang: str) -> list[str]
     if missing and not allow_unconfined:
         raise _usage_error(Msg("unconfined_refused", missing=", ".join(missing)), lang)
     return layers
-
-
-def argv_lang() -> str:
-    """The language of the command line (``--lang``/``-l``), for messages given before or after a command ran."""
-    argv = sys.argv[1:]
-    flags = [i for i, a in enumerate(argv[:-1]) if a in ("--lang", "-l")]
-    lang = argv[flags[-1] + 1] if flags else default_lang()
-    return lang if lang in ("ko", "en") else "en"
 
 
 def main() -> None:
