@@ -2,8 +2,9 @@
 
 Runs inside the outer boundary (bubblewrap, where available). For each ``spawn`` request the judge sends the
 ends of its pipes; the zygote hands them to a *spare* chain it forked while idle (a monitor, the namespace's
-init and the student's process, :mod:`grader.sandbox.chain`), which confines itself for that request. The next
-spare is forked once no student of this worker runs, so it never takes a core from one.
+init and the student's process, :mod:`grader.sandbox.chain`): confined ahead, TensorFlow's runtime started, where
+the last request's scratch folder, paths and environment are this one's too, else confined at the request. The
+next spare is forked once no student of this worker runs, so it never takes a core from one.
 """
 
 from __future__ import annotations
