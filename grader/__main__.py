@@ -1,5 +1,5 @@
 try:
-    from grader.prestart import interrupted, main
+    from grader.prestart import main
 except KeyboardInterrupt:  # Ctrl+C while Python was still reading the grader: no traceback, exit 130
     raise SystemExit(130) from None
 

@@ -3,9 +3,9 @@
 The zygote forks a *spare* chain while it is idle: the monitor takes a user, PID, network, IPC and mount
 namespace of its own and forks the namespace's init, which forks the student's process; all three wait, named
 :data:`SPARE`, with no student code loaded and no file of any student open. A request hands the monitor the
-judge's pipes and configuration; each process enters the student's cgroups, the init mounts the private /tmp,
-and the student's process confines itself (Landlock, limits, capabilities, seccomp) before it reads a line of
-the student's file. A TensorFlow process takes 10-40 ms to fork, so a request no longer waits for three forks.
+judge's pipes and configuration; the init mounts the private /tmp, and the student's process enters the
+student's cgroups and confines itself (Landlock, limits, capabilities, seccomp) before it reads a line of the
+student's file, unless it was confined ahead (:class:`Student`). A TensorFlow process takes 10-40 ms to fork, so a request no longer waits for three forks.
 The monitor stays outside the student's domain: it kills the whole namespace when the judge asks (or goes
 away), watches memory and process count, and reports how the student's process ended.
 """
@@ -49,12 +49,13 @@ def receive(sock: socket.socket) -> tuple[dict, list[int]] | None:
     return json.loads(data), fds
 
 
-def own_name() -> str:
+def comm(pid: int | str = "self") -> str:
+    """A process's name (``/proc/PID/comm``), empty where it is gone or unreadable."""
     try:
-        with open("/proc/self/comm") as comm:
-            return comm.read().strip()
+        with open(f"/proc/{pid}/comm") as handle:
+            return handle.read().strip()
     except OSError:
-        return ORIGINAL
+        return ""
 
 
 def name(text: str) -> None:
@@ -67,11 +68,7 @@ def name(text: str) -> None:
 
 def is_spare(pid: int) -> bool:
     """Whether ``pid`` is a process of a spare chain (waiting, no student's code in it)."""
-    try:
-        with open(f"/proc/{pid}/comm") as comm:
-            return comm.read().strip() == SPARE
-    except OSError:
-        return False
+    return comm(pid) == SPARE
 
 
 def _enter(cgroups: list[int]) -> None:
@@ -317,10 +314,11 @@ class Student:
         self.plan = plan
 
     def run(self) -> None:
-        plan, ahead = self.plan, {}
+        plan = self.plan
         if plan is not None:
             self._settle(plan["tmp"], plan.get("env") or {})
-            ahead = self._confine(plan.get("read"), plan["tmp"])
+            landlocked = self._landlock(plan.get("read"), plan["tmp"])
+            last = self._confine_last()
             from grader.sandbox import warmup
 
             warmup.start(self.info)
@@ -344,15 +342,13 @@ class Student:
         confine.close_fds_except({req, resp})
         if plan is None:
             self._settle(tmp, config.get("env", {}))
-            ahead = self._confine(config.get("read"), tmp, later=True)
-        layers += ahead["landlock"]
+            landlocked = self._landlock(config.get("read"), tmp)
         confine.apply_rlimits(memory=config.get("memory_bytes") if config.get("limit_address_space") else None,
                               file_size=config.get("file_bytes"), processes=config.get("processes"),
                               cpu_seconds=config.get("cpu_seconds"))
-        layers.append("rlimits")
         if plan is None:
-            ahead = {**ahead, **self._confine_last()}
-        layers += ahead["capabilities"] + ahead["seccomp"]
+            last = self._confine_last()
+        layers += [*landlocked, "rlimits", *last]
         from grader.sandbox.worker import serve_forked
 
         serve_forked(req, resp, config, {**self.info, "isolation": layers})
@@ -366,16 +362,16 @@ class Student:
 
         tempfile.tempdir = tmp  # the zygote may have cached /tmp (TensorFlow asks at import)
 
-    def _confine(self, read: list[str] | None, tmp: str, later: bool = False) -> dict:
-        """Landlock (reads as ``read`` says, writes in ``tmp`` only); unless ``later``, the rest now too."""
+    @staticmethod
+    def _landlock(read: list[str] | None, tmp: str) -> list[str]:
+        """Reads as ``read`` says (everything by default: bubblewrap shows only what may be read), writes in ``tmp``."""
         policy = landlock.Policy(read=read or ["/"], write=[tmp], files=["/dev/null", "/dev/zero"])
         try:
-            done = {"landlock": landlock.restrict(policy)}
+            return landlock.restrict(policy)
         except OSError:
-            done = {"landlock": []}
-        return done if later else {**done, **self._confine_last()}
+            return []
 
-    def _confine_last(self) -> dict:
+    def _confine_last(self) -> list[str]:
         """No capability left, then the syscall filter (last: the calls above are made before it binds)."""
         caps = []
         if "user-namespace" in self.layers:
@@ -386,7 +382,7 @@ class Student:
                 pass
         from grader.sandbox import seccomp
 
-        return {"capabilities": caps, "seccomp": seccomp.load()}
+        return caps + seccomp.load()
 
 
 def _status(status: int) -> dict:

@@ -183,7 +183,7 @@ def main() -> None:
     except BaseException as exc:  # noqa: BLE001 - reported to the judge
         ctl.send(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode())
         return
-    chain.ORIGINAL = chain.own_name()
+    chain.ORIGINAL = chain.comm() or chain.ORIGINAL
     zygote = Zygote(ctl, info)
     ctl.send(json.dumps({"ready": info}).encode())
     zygote.serve()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from grader.sandbox.chain import SPARE
+from grader.sandbox.chain import SPARE, comm
 
 
 def _rollup(pid: int) -> tuple[int, int]:
@@ -44,23 +44,15 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _name(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/comm") as comm:
-            return comm.read().strip()
-    except OSError:
-        return ""
-
-
 def worker_pids(pid: int) -> list[int]:
     """A warm worker's own processes: bubblewrap's, the worker's and its spare chain's (forked ahead, no
     student's code in it), not the students' processes."""
     found, todo = [pid], [pid]
     while todo:
         current = todo.pop()
-        name = _name(current)
+        name = comm(current)
         for child in _children(current):
-            if name in ("bwrap", SPARE) or _name(child) == SPARE:
+            if name in ("bwrap", SPARE) or comm(child) == SPARE:
                 found.append(child)
                 todo.append(child)
     return found
